@@ -1,0 +1,134 @@
+"""Command line: parse flags into Settings, then run the app (also `python -m tui`)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+from tui.backups.models import (
+    BACKUP_STATES,
+    MAX_PAGE_SIZE,
+    BackupQuery,
+    invalid_backup_ids,
+    invalid_cluster_ids,
+    split_ids,
+)
+from tui.settings import Settings
+
+_REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
+
+
+def _page_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise argparse.ArgumentTypeError(f"must be 1–{MAX_PAGE_SIZE}, got {value}")
+    return value
+
+
+def _latency(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of milliseconds: {text!r}") from None
+    if not 0 <= value <= 60_000:
+        raise argparse.ArgumentTypeError(f"must be 0–60000 ms, got {value}")
+    return value
+
+
+def _region(text: str) -> str:
+    if _REGION.fullmatch(text) is None:
+        raise argparse.ArgumentTypeError(f"not an AWS region name: {text!r}")
+    return text
+
+
+def _bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered not in ("true", "false"):
+        raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+    return lowered == "true"
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser; filter flags pre-fill the sidebar."""
+    p = argparse.ArgumentParser(
+        prog="hsm-backups",
+        description="Browse AWS CloudHSM v2 backups in the terminal.",
+        epilog="Credentials, profile, region and endpoint come from the standard AWS chain "
+        "(AWS_PROFILE, AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL, ~/.aws/config, SSO) "
+        "as in the AWS CLI; flags override them.",
+    )
+    p.add_argument("--version", action="version", version=f"hsm-backups {__version__}")
+    p.add_argument("--demo", action="store_true", help="browse a built-in demo world (no AWS)")
+    p.add_argument("--demo-latency", type=_latency, default=0, metavar="MS",
+                   help="with --demo: delay every API call by MS milliseconds")
+    p.add_argument("--profile", help="AWS profile name (default: AWS_PROFILE or default)")
+    p.add_argument("--region", type=_region, help="AWS region (default: AWS_REGION, profile)")
+    p.add_argument("--endpoint-url", help="CloudHSM v2 endpoint URL override")
+    p.add_argument("--page-size", type=_page_size, default=MAX_PAGE_SIZE, metavar="N",
+                   help=f"backups per API call, 1–{MAX_PAGE_SIZE} (default {MAX_PAGE_SIZE})")
+    f = p.add_argument_group("start-up filters (pre-fill the sidebar)")
+    f.add_argument("--backup-id", action="append", default=[], metavar="ID")
+    f.add_argument("--source-backup-id", action="append", default=[], metavar="ID")
+    f.add_argument("--cluster-id", action="append", default=[], metavar="ID")
+    f.add_argument("--state", action="append", default=[], choices=BACKUP_STATES,
+                   type=str.upper)
+    f.add_argument("--never-expires", type=_bool, metavar="true|false")
+    f.add_argument("--shared", action="store_true", help="backups shared with me")
+    f.add_argument("--oldest-first", action="store_true", help="sort oldest first")
+    return p
+
+
+def _ids(values: list[str]) -> tuple[str, ...]:
+    return split_ids(" ".join(values))
+
+
+def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
+    """Parse and validate; invalid values exit with status 2 and one line, before any UI."""
+    p = parser()
+    args = p.parse_args(argv)
+    query = BackupQuery(
+        backup_ids=_ids(args.backup_id),
+        source_backup_ids=_ids(args.source_backup_id),
+        cluster_ids=_ids(args.cluster_id),
+        states=tuple(s for s in BACKUP_STATES if s in args.state),
+        never_expires=args.never_expires,
+        shared=args.shared,
+        sort_ascending=args.oldest_first,
+    )
+    for flag, bad in (
+        ("--backup-id", invalid_backup_ids(query.backup_ids)),
+        ("--source-backup-id", invalid_backup_ids(query.source_backup_ids)),
+        ("--cluster-id", invalid_cluster_ids(query.cluster_ids)),
+    ):
+        if bad:
+            p.error(f"{flag}: not a valid ID: {', '.join(bad)}")
+    if args.demo_latency and not args.demo:
+        p.error("--demo-latency only applies with --demo")
+    return Settings(
+        profile=args.profile,
+        region=args.region,
+        endpoint_url=args.endpoint_url,
+        page_size=args.page_size,
+        query=query,
+        demo=args.demo,
+        demo_latency_ms=args.demo_latency,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `hsm-backups` command."""
+    settings = settings_from_args(argv)
+    from tui.app import build_app
+
+    build_app(settings).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

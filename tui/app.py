@@ -1,0 +1,80 @@
+"""The App and build_app(), the one factory the command line and the tests both use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from tui.backups import BackupSource
+from tui.screens import HelpScreen, MainScreen
+from tui.settings import Settings
+from tui.widgets import BackupTable
+
+
+def styles_path() -> Path:
+    """The stylesheet: inside the package when installed, in ../styles in a checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "styles" / "app.tcss", here.parent / "styles" / "app.tcss"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("styles/app.tcss is missing from this installation")
+
+
+class HsmBackupsApp(App[None]):
+    """A browser for CloudHSM v2 backups; the screen does the work, the app holds the parts."""
+
+    CSS_PATH = styles_path()
+    TITLE = "hsm-backups"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+    ]
+
+    def __init__(self, settings: Settings, source: BackupSource, regions: list[str]) -> None:
+        super().__init__()
+        self.settings = settings
+        self.source = source
+        self.regions = regions
+        # Over SSH every animation frame is bytes on the wire; nothing here needs one.
+        self.animation_level = "none"
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.settings, self.source, self.regions)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(
+            HelpScreen(
+                [
+                    ("Backups table", list(BackupTable.BINDINGS)),
+                    ("Everywhere", list(MainScreen.BINDINGS) + list(self.BINDINGS)),
+                ]
+            )
+        )
+
+
+def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBackupsApp:
+    """Make the app from settings; tests pass their own source (moto world, stubbed errors)."""
+    regions: list[str]
+    if settings.demo:
+        from tui.backups.demo import DEMO_HOME_REGION, DEMO_REGIONS, start_demo
+
+        if source is None:
+            world = start_demo()
+            source = BackupSource(session_factory=world.session_factory(settings.demo_latency_ms))
+        regions = list(DEMO_REGIONS)
+        region = settings.region or DEMO_HOME_REGION
+    else:
+        if source is None:
+            source = BackupSource(profile=settings.profile, endpoint_url=settings.endpoint_url)
+        regions = source.available_regions()
+        region = settings.region or settings.query.region or source.default_region()
+    from dataclasses import replace
+
+    return HsmBackupsApp(replace(settings, region=region), source, regions)

@@ -1,0 +1,234 @@
+"""Frozen dataclasses for backups, queries and pages: boto3 dicts stop at this boundary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+BACKUP_STATES = ("CREATE_IN_PROGRESS", "READY", "DELETED", "PENDING_DELETION")
+MAX_PAGE_SIZE = 50
+
+_BACKUP_ID = re.compile(r"backup-[2-7a-zA-Z]{11,16}")
+_CLUSTER_ID = re.compile(r"cluster-[2-7a-zA-Z]{11,16}")
+_SPLIT = re.compile(r"[\s,;]+")
+
+# API member name -> attribute, in the order the botocore model lists them. Anything else the
+# API returns is kept in `Backup.extra`, so a field added next year still reaches the detail pane.
+KNOWN_FIELDS: dict[str, str] = {
+    "BackupId": "backup_id",
+    "BackupArn": "arn",
+    "BackupState": "state",
+    "ClusterId": "cluster_id",
+    "CreateTimestamp": "created",
+    "CopyTimestamp": "copied",
+    "NeverExpires": "never_expires",
+    "SourceRegion": "source_region",
+    "SourceBackup": "source_backup",
+    "SourceCluster": "source_cluster",
+    "DeleteTimestamp": "delete_at",
+    "TagList": "tags",
+    "HsmType": "hsm_type",
+    "Mode": "mode",
+}
+_TIMESTAMPS = {"CreateTimestamp", "CopyTimestamp", "DeleteTimestamp"}
+
+
+def as_utc(value: object) -> datetime | None:
+    """Normalise an API timestamp to an aware UTC datetime, or None when it is not one.
+
+    botocore yields aware datetimes from AWS but naive ones from moto; an epoch number or an
+    ISO string can appear from odd endpoints. A value we cannot read is None, never an error.
+    """
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        try:
+            return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+        except ValueError:
+            return None
+    return None
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else value if isinstance(value, str) else str(value)
+
+
+def _tags(value: object) -> tuple[tuple[str, str], ...]:
+    """Read a TagList defensively: malformed entries are kept as text rather than dropped."""
+    if not isinstance(value, list | tuple):
+        return ()
+    tags: list[tuple[str, str]] = []
+    for item in value:
+        if isinstance(item, Mapping):
+            tags.append((str(item.get("Key", "")), str(item.get("Value", ""))))
+        else:
+            tags.append((str(item), ""))
+    return tuple(tags)
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """One backup as the API described it. Absent fields are None, not guessed."""
+
+    backup_id: str
+    state: str | None = None
+    cluster_id: str | None = None
+    created: datetime | None = None
+    never_expires: bool | None = None
+    arn: str | None = None
+    copied: datetime | None = None
+    source_region: str | None = None
+    source_backup: str | None = None
+    source_cluster: str | None = None
+    delete_at: datetime | None = None
+    hsm_type: str | None = None
+    mode: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    has_tags: bool = False
+    extra: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> Backup:
+        """Convert one `Backups[]` entry; tolerant of missing, odd and unknown fields."""
+        never = item.get("NeverExpires")
+        return cls(
+            backup_id=str(item.get("BackupId", "")),
+            state=_opt_str(item.get("BackupState")),
+            cluster_id=_opt_str(item.get("ClusterId")),
+            created=as_utc(item.get("CreateTimestamp")),
+            never_expires=never if isinstance(never, bool) else None,
+            arn=_opt_str(item.get("BackupArn")),
+            copied=as_utc(item.get("CopyTimestamp")),
+            source_region=_opt_str(item.get("SourceRegion")),
+            source_backup=_opt_str(item.get("SourceBackup")),
+            source_cluster=_opt_str(item.get("SourceCluster")),
+            delete_at=as_utc(item.get("DeleteTimestamp")),
+            hsm_type=_opt_str(item.get("HsmType")),
+            mode=_opt_str(item.get("Mode")),
+            tags=_tags(item.get("TagList")),
+            has_tags="TagList" in item,
+            extra=tuple((k, v) for k, v in item.items() if k not in KNOWN_FIELDS),
+        )
+
+    @property
+    def is_copy(self) -> bool:
+        """A backup copied from another region names its source backup."""
+        return bool(self.source_backup or self.source_region)
+
+    def fields(self) -> list[tuple[str, object]]:
+        """Every field the API returned, by API name, known ones first in model order."""
+        out: list[tuple[str, object]] = []
+        for name, attr in KNOWN_FIELDS.items():
+            value = getattr(self, attr)
+            if name == "TagList":
+                if self.has_tags:
+                    out.append((name, len(self.tags)))
+                continue
+            if value is not None and (name != "BackupId" or value):
+                out.append((name, value))
+        out.extend(self.extra)
+        return out
+
+
+def split_ids(text: str) -> tuple[str, ...]:
+    """Split a free-text list (commas, spaces, semicolons, newlines) into unique IDs, in order."""
+    return tuple(dict.fromkeys(part for part in _SPLIT.split(text.strip()) if part))
+
+
+def invalid_backup_ids(ids: tuple[str, ...]) -> list[str]:
+    """The IDs that cannot be backup IDs by the API's own pattern."""
+    return [i for i in ids if _BACKUP_ID.fullmatch(i) is None]
+
+
+def invalid_cluster_ids(ids: tuple[str, ...]) -> list[str]:
+    """The IDs that cannot be cluster IDs by the API's own pattern."""
+    return [i for i in ids if _CLUSTER_ID.fullmatch(i) is None]
+
+
+@dataclass(frozen=True, slots=True)
+class BackupQuery:
+    """Everything that defines one listing: where to look, the server-side filters and the sort.
+
+    Two equal queries are the same listing; a NextToken belongs to exactly one query.
+    """
+
+    region: str | None = None
+    backup_ids: tuple[str, ...] = ()
+    source_backup_ids: tuple[str, ...] = ()
+    cluster_ids: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    never_expires: bool | None = None
+    shared: bool = False
+    sort_ascending: bool = False
+
+    def problems(self) -> list[str]:
+        """Human-readable reasons this query must not be sent, empty when it is valid."""
+        out: list[str] = []
+        if bad := invalid_backup_ids(self.backup_ids):
+            out.append(f"not a backup ID: {', '.join(bad)}")
+        if bad := invalid_backup_ids(self.source_backup_ids):
+            out.append(f"not a source backup ID: {', '.join(bad)}")
+        if bad := invalid_cluster_ids(self.cluster_ids):
+            out.append(f"not a cluster ID: {', '.join(bad)}")
+        if bad := [s for s in self.states if s not in BACKUP_STATES]:
+            out.append(f"unknown state: {', '.join(bad)}")
+        return out
+
+    def filters(self) -> dict[str, list[str]]:
+        """The `Filters` map for describe_backups; empty filters are left out, not sent empty."""
+        out: dict[str, list[str]] = {}
+        if self.backup_ids:
+            out["backupIds"] = list(self.backup_ids)
+        if self.source_backup_ids:
+            out["sourceBackupIds"] = list(self.source_backup_ids)
+        if self.cluster_ids:
+            out["clusterIds"] = list(self.cluster_ids)
+        if self.states:
+            out["states"] = list(self.states)
+        if self.never_expires is not None:
+            out["neverExpires"] = ["true" if self.never_expires else "false"]
+        return out
+
+    def request(self, page_size: int, token: str | None) -> dict[str, Any]:
+        """The describe_backups keyword arguments for one page of this query.
+
+        MaxResults is clamped to 1–50 here because botocore only validates the minimum.
+        """
+        params: dict[str, Any] = {
+            "MaxResults": max(1, min(MAX_PAGE_SIZE, page_size)),
+            "SortAscending": self.sort_ascending,
+        }
+        if filters := self.filters():
+            params["Filters"] = filters
+        if self.shared:
+            params["Shared"] = True
+        if token:
+            params["NextToken"] = token
+        return params
+
+    def describe(self) -> str:
+        """A short summary for status lines: which filters are on."""
+        parts = [f"{k}={','.join(v)}" for k, v in self.filters().items()]
+        if self.shared:
+            parts.append("shared")
+        parts.append("oldest first" if self.sort_ascending else "newest first")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One describe_backups response, already converted. `next_token` None means the end."""
+
+    query: BackupQuery
+    token: str | None
+    backups: tuple[Backup, ...]
+    next_token: str | None
+    elapsed: float = 0.0

@@ -1,0 +1,136 @@
+"""BackupSource: one page of describe_backups per call, through lazily made, cached boto3 clients."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+
+from tui.backups.errors import describe_error
+from tui.backups.models import Backup, BackupQuery, Page
+
+if TYPE_CHECKING:
+    from mypy_boto3_cloudhsmv2 import CloudHSMV2Client
+
+#: Builds a boto3 Session for a profile (None = the default chain). Tests and the demo pass their
+#: own to add botocore event hooks; the app passes boto3.Session.
+SessionFactory = Callable[[str | None], boto3.Session]
+
+
+def _default_session(profile: str | None) -> boto3.Session:
+    return boto3.Session(profile_name=profile)
+
+
+class BackupSource:
+    """Talks to CloudHSM v2 for the app. Thread-safe: workers call it from their threads.
+
+    One client per region for this source's profile, created on first use and kept, with
+    botocore's `standard` retry mode and finite timeouts (the defaults are legacy retries and a
+    60-second read timeout, which would look like a hang).
+    """
+
+    def __init__(
+        self,
+        *,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+        session_factory: SessionFactory | None = None,
+        connect_timeout: float = 5,
+        read_timeout: float = 20,
+        max_attempts: int = 5,
+    ) -> None:
+        self.profile = profile
+        self.endpoint_url = endpoint_url
+        self._session_factory = session_factory or _default_session
+        self._config = Config(
+            retries={"mode": "standard", "total_max_attempts": max_attempts},
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            user_agent_extra="hsm-backups",
+        )
+        self._lock = threading.Lock()
+        self._session: boto3.Session | None = None
+        self._clients: dict[str, CloudHSMV2Client] = {}
+
+    def _get_session(self) -> boto3.Session:
+        with self._lock:
+            if self._session is None:
+                self._session = self._session_factory(self.profile)
+            return self._session
+
+    def default_region(self) -> str | None:
+        """The region the AWS CLI v2 would use: AWS_REGION, then AWS_DEFAULT_REGION/profile.
+
+        botocore itself ignores AWS_REGION, so it is read here. A missing profile gives None;
+        the first call then reports ProfileNotFound in the UI.
+        """
+        if region := os.environ.get("AWS_REGION"):
+            return region
+        try:
+            return self._get_session().region_name
+        except Exception:
+            return None
+
+    def available_regions(self) -> list[str]:
+        """Regions where botocore's endpoint data offers CloudHSM v2, for the region picker."""
+        try:
+            session = self._get_session()
+        except Exception:
+            session = boto3.Session(region_name="us-east-1")
+        regions = set(session.get_available_regions("cloudhsmv2"))
+        for partition in ("aws-us-gov", "aws-cn"):
+            regions.update(session.get_available_regions("cloudhsmv2", partition))
+        return sorted(regions)
+
+    def client(self, region: str | None) -> CloudHSMV2Client:
+        """The cached client for `region` (None = the profile's default region)."""
+        key = region or ""
+        with self._lock:
+            cached = self._clients.get(key)
+        if cached is not None:
+            return cached
+        session = self._get_session()
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = session.client(
+                    "cloudhsmv2",
+                    region_name=region,
+                    endpoint_url=self.endpoint_url,
+                    config=self._config,
+                )
+            return self._clients[key]
+
+    def reset(self) -> None:
+        """Forget the session and clients, so refreshed credentials (aws sso login) are read."""
+        with self._lock:
+            self._session = None
+            self._clients.clear()
+
+    def call(self, region: str | None, operation: str, **params: Any) -> dict[str, Any]:
+        """Run one API operation; every failure comes out as an AwsError."""
+        try:
+            method = getattr(self.client(region), operation)
+            response: dict[str, Any] = method(**params)
+        except Exception as exc:
+            raise describe_error(exc, profile=self.profile) from exc
+        return response
+
+    def fetch_page(self, query: BackupQuery, token: str | None, page_size: int = 50) -> Page:
+        """Fetch exactly one page of `query` starting at `token` (None = the first page)."""
+        started = time.perf_counter()
+        response = self.call(query.region, "describe_backups", **query.request(page_size, token))
+        items = response.get("Backups") or []
+        backups = tuple(Backup.from_api(item) for item in items if isinstance(item, dict))
+        next_token = response.get("NextToken")
+        return Page(
+            query=query,
+            token=token,
+            backups=backups,
+            next_token=next_token if isinstance(next_token, str) and next_token else None,
+            elapsed=time.perf_counter() - started,
+        )

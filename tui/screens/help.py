@@ -1,0 +1,88 @@
+"""HelpScreen: every key binding, read from the widgets themselves so the list cannot go stale."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+ABOUT = (
+    "Backups load one page at a time (describe_backups, up to 50 per call) in the API's order; "
+    "the next page is requested before you reach the end. The API gives no total, so the status "
+    "says how many are loaded and whether more exist. Every filter in the sidebar is applied "
+    "by AWS (server-side); changing one starts the listing again from its first page."
+)
+_NAMES = {
+    "slash": "/",
+    "question_mark": "?",
+    "escape": "Esc",
+    "enter": "Enter",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+}
+
+
+def key_names(key: str) -> str:
+    """`up,k` -> `↑ k`: binding keys as a person types them."""
+    return " ".join(_NAMES.get(k, k) for k in key.split(","))
+
+
+def bindings_table(groups: list[tuple[str, list[BindingType]]]) -> RenderableType:
+    """One section per group, one line per binding with a description."""
+    parts: list[RenderableType] = []
+    for title, bindings in groups:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", min_width=14, no_wrap=True)
+        table.add_column()
+        for binding in bindings:
+            if isinstance(binding, Binding) and binding.description:
+                table.add_row(Text(key_names(binding.key)), Text(binding.description))
+        parts += [Text(title, style="bold underline"), table, Text("")]
+    return Group(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """A modal over the browser; any of Esc, q or ? closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close"),
+    ]
+
+    def __init__(self, groups: list[tuple[str, list[BindingType]]]) -> None:
+        super().__init__()
+        self.groups = groups
+
+    def compose(self) -> ComposeResult:
+        extra: list[tuple[str, list[BindingType]]] = [
+            (
+                "In the filters",
+                [
+                    Binding("enter", "", "Apply the filters now"),
+                    Binding("tab,shift+tab", "", "Next / previous field"),
+                    Binding("space", "", "Tick a state or open a list"),
+                ],
+            )
+        ]
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "Help — Esc closes"
+            yield Static(bindings_table(self.groups + extra))
+            yield Static(Text(ABOUT), id="help-about")
+            yield Static(
+                Text("The mouse works too (click a row, scroll), but is never required.", "dim")
+            )
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,269 @@
+"""MainScreen: owns the query, the listing (next token, rows seen) and the generation number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
+
+from tui.backups import AwsError, BackupQuery, BackupSource, Listing, Page, PagingError, clean
+from tui.backups import describe_error as to_aws_error
+from tui.settings import Settings
+from tui.widgets import BackupDetail, BackupTable, FilterSidebar
+
+NARROW = 100
+
+
+class MainScreen(Screen[None]):
+    """Filters on the left, backups on the right, the highlighted backup's detail below them.
+
+    Pages are fetched one at a time by a thread worker. Every fetch carries the generation it
+    was made for; a page that comes back after the query changed is dropped, never mixed in.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "focus_filters", "Filters", id="main.filters"),
+        Binding("escape", "focus_table", "Back to table", show=False, id="main.back"),
+        Binding("r", "refresh", "Refresh", id="main.refresh"),
+        Binding("f", "toggle_filters", "Show/hide filters", show=False, id="main.toggle"),
+    ]
+
+    @dataclass
+    class PageLoaded(Message):
+        """A worker got a page for the query of `generation`."""
+
+        generation: int
+        page: Page
+
+    @dataclass
+    class PageFailed(Message):
+        """A worker's call failed for the query of `generation`."""
+
+        generation: int
+        error: AwsError
+
+    def __init__(self, settings: Settings, source: BackupSource, regions: list[str]) -> None:
+        super().__init__()
+        self.settings = settings
+        self.source = source
+        self.backup_query = replace(settings.query, region=settings.region or settings.query.region)
+        self.regions = regions
+        self.generation = 0
+        self.listing = Listing(self.backup_query)
+        self.loading = False
+        self.error: AwsError | None = None
+        self.dropped_pages = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="topbar")
+        with Horizontal(id="body"):
+            yield FilterSidebar(self.backup_query, self.regions, id="filters")
+            with Vertical(id="main"):
+                yield BackupTable(lookahead=max(1, self.settings.page_size // 2), id="table")
+                yield BackupDetail(id="detail")
+        yield Footer()
+
+    @property
+    def table(self) -> BackupTable:
+        return self.query_one("#table", BackupTable)
+
+    @property
+    def detail(self) -> BackupDetail:
+        return self.query_one("#detail", BackupDetail)
+
+    def on_mount(self) -> None:
+        self.table.border_title = "Backups"
+        self.detail.border_title = "Detail"
+        self.table.focus()
+        self.start(self.backup_query)
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    # ---- the listing ------------------------------------------------------------------------
+
+    def start(self, query: BackupQuery) -> None:
+        """Begin `query` from its first page; anything still in flight becomes stale."""
+        self.generation += 1
+        self.backup_query = query
+        self.listing = Listing(query)
+        self.loading = False
+        self.error = None
+        self.table.clear()
+        self.table.set_message(None)
+        self.fetch_next()
+
+    def fetch_next(self) -> None:
+        """Request the next page unless one is in flight, the list is complete, or it failed."""
+        if self.loading or self.listing.done or self.error is not None:
+            self._show_status()
+            return
+        if self.backup_query.region is None:
+            self._fail(to_aws_error(_no_region()))
+            return
+        self.loading = True
+        self._fetch(self.generation, self.listing.query, self.listing.next_token)
+        self._show_status()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pages", description="page")
+    def _fetch(self, generation: int, query: BackupQuery, token: str | None) -> None:
+        """Runs in a thread: one describe_backups call, the answer posted back as a message."""
+        try:
+            page = self.source.fetch_page(query, token, self.settings.page_size)
+        except Exception as exc:
+            message: Message = self.PageFailed(generation, to_aws_error(exc))
+        else:
+            message = self.PageLoaded(generation, page)
+        self.post_message(message)
+
+    @on(PageLoaded)
+    def _page_loaded(self, event: PageLoaded) -> None:
+        if event.generation != self.generation:
+            self.dropped_pages += 1
+            return
+        self.loading = False
+        try:
+            update = self.listing.accept(event.page)
+        except PagingError as exc:
+            self._fail(to_aws_error(exc))
+            return
+        for index, backup in update.replaced:
+            self.table.replace(index, backup)
+        self.table.append(update.appended)
+        if self.listing.done and not self.table.rows:
+            self.table.set_message(Text("No backups match these filters.", style="dim"))
+        if update.keep_going or (not self.listing.done and self.table.near_end()):
+            self.fetch_next()
+        else:
+            self._show_status()
+
+    @on(PageFailed)
+    def _page_failed(self, event: PageFailed) -> None:
+        if event.generation != self.generation:
+            self.dropped_pages += 1
+            return
+        self.loading = False
+        self._fail(event.error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The last net: a worker that died of a bug still ends up as a visible error."""
+        if event.state == WorkerState.ERROR and event.worker.group == "pages":
+            self.loading = False
+            self._fail(to_aws_error(event.worker.error or RuntimeError("worker failed")))
+
+    def _fail(self, error: AwsError) -> None:
+        self.error = error
+        if not self.table.rows:
+            message = Text()
+            message.append(f"{clean(error.title)}\n", style="bold")
+            message.append(f"{clean(error.code)}: {clean(error.message)}\n\n")
+            message.append(f"{clean(error.hint)}\n\n")
+            message.append("Press r to retry.", style="bold")
+            self.table.set_message(message)
+        self.notify(
+            f"{clean(error.message)}\n{clean(error.hint)}\nPress r to retry.",
+            title=f"{clean(error.code)} · {clean(error.title)}",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
+        self._show_status()
+
+    def _show_status(self) -> None:
+        n = len(self.table.rows)
+        status = Text()
+        if self.error is not None:
+            status.append(f"{n} loaded · ", style="")
+            status.append(f"⚠ {clean(self.error.code)} — r retries", style="bold")
+            trailer = f"⚠ {clean(self.error.code)}: {clean(self.error.title)} — press r to retry"
+        elif self.loading:
+            status.append(f"{n} loaded · loading…" if n else "loading…")
+            trailer = "▼ loading more…"
+        elif self.listing.done:
+            status.append(f"{n} backup{'s' if n != 1 else ''} · complete")
+            trailer = f"— end of list · {n} backups —" if n else None
+        else:
+            status.append(f"{n} loaded · more available")
+            trailer = "▼ more available — keep scrolling"
+        self.table.border_subtitle = status
+        self.table.set_trailer(trailer if n else None)
+        self._show_topbar(status)
+
+    def _show_topbar(self, status: Text) -> None:
+        where = "DEMO (moto, offline)" if self.settings.demo else (
+            f"profile {self.source.profile or 'default'}"
+        )
+        bar = Text()
+        bar.append("hsm-backups", style="bold")
+        bar.append(f" · {where} · {self.backup_query.region or 'no region'} · ")
+        bar.append(clean(self.backup_query.describe()), style="dim")
+        bar.append("  ")
+        bar.append_text(status)
+        self.query_one("#topbar", Static).update(bar)
+
+    # ---- events from the widgets ------------------------------------------------------------
+
+    @on(FilterSidebar.Changed)
+    def _filters_changed(self, event: FilterSidebar.Changed) -> None:
+        self.start(event.query)
+
+    @on(BackupTable.NearEnd)
+    def _near_end(self, event: BackupTable.NearEnd) -> None:
+        if not self.listing.done and self.error is None:
+            self.fetch_next()
+
+    @on(BackupTable.Highlighted)
+    def _highlighted(self, event: BackupTable.Highlighted) -> None:
+        self.detail.show(event.backup, self.backup_query.region, self.settings.clock())
+
+    @on(BackupTable.Selected)
+    def _selected(self, event: BackupTable.Selected) -> None:
+        self.detail.focus()
+
+    # ---- actions ----------------------------------------------------------------------------
+
+    def action_refresh(self) -> None:
+        """Retry the failed page when rows are already shown; otherwise start over."""
+        if self.error is not None and self.table.rows and self.error.retryable:
+            self.error = None
+            self.fetch_next()
+            return
+        if self.error is not None and not self.error.retryable:
+            self.source.reset()
+        self.start(self.backup_query)
+
+    def action_focus_filters(self) -> None:
+        self.add_class("-filters-open")
+        self.remove_class("-filters-hidden")
+        self.query_one("#backup-ids").focus()
+
+    def action_focus_table(self) -> None:
+        if self.focused is not None and self.query_one(FilterSidebar) in self.focused.ancestors:
+            self.query_one(FilterSidebar).apply_now()
+        self.remove_class("-filters-open")
+        self.table.focus()
+
+    def action_toggle_filters(self) -> None:
+        if self.has_class("-narrow"):
+            if self.has_class("-filters-open"):
+                self.action_focus_table()
+            else:
+                self.action_focus_filters()
+        else:
+            self.toggle_class("-filters-hidden")
+
+
+def _no_region() -> Exception:
+    from botocore.exceptions import NoRegionError
+
+    return NoRegionError()

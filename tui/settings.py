@@ -1,0 +1,22 @@
+"""Settings: the typed start-up choices passed into build_app (never a global)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tui.backups import BackupQuery
+from tui.timefmt import Clock, utc_now
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the command line (or a test) decided before the UI starts."""
+
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    page_size: int = 50
+    query: BackupQuery = field(default_factory=BackupQuery)
+    demo: bool = False
+    demo_latency_ms: int = 0
+    clock: Clock = utc_now

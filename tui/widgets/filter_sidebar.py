@@ -1,0 +1,198 @@
+"""FilterSidebar: every server-side filter of describe_backups, the sort and the region."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Checkbox, Input, Label, Select, Static
+
+from tui.backups import (
+    BACKUP_STATES,
+    BackupQuery,
+    invalid_backup_ids,
+    invalid_cluster_ids,
+    split_ids,
+)
+
+#: Input id -> (query field, validator, what a bad entry is called)
+_ID_INPUTS = {
+    "backup-ids": ("backup_ids", invalid_backup_ids, "backup ID"),
+    "source-backup-ids": ("source_backup_ids", invalid_backup_ids, "backup ID"),
+    "cluster-ids": ("cluster_ids", invalid_cluster_ids, "cluster ID"),
+}
+_NEVER = {"any": None, "yes": True, "no": False}
+
+
+class FilterSidebar(VerticalScroll):
+    """Edits a BackupQuery. Posts Changed on Enter or after a pause, never per keystroke.
+
+    A field holding something that cannot be an ID is flagged where it is, and no query is
+    posted until it is fixed: the API would only reject it.
+    """
+
+    TYPING_PAUSE: ClassVar[float] = 0.8
+    TOGGLE_PAUSE: ClassVar[float] = 0.35
+
+    @dataclass
+    class Changed(Message):
+        """The user settled on a new, valid query."""
+
+        sidebar: FilterSidebar
+        query: BackupQuery
+
+        @property
+        def control(self) -> FilterSidebar:
+            return self.sidebar
+
+    def __init__(
+        self, query: BackupQuery, regions: list[str], *, id: str | None = None
+    ) -> None:
+        super().__init__(id=id)
+        self._initial = query
+        self._posted = query
+        regions = list(regions)
+        if query.region and query.region not in regions:
+            regions.insert(0, query.region)
+        self._regions = regions
+        self._timer: Timer | None = None
+        self.border_title = "Filters"
+
+    def compose(self) -> ComposeResult:
+        q = self._initial
+        yield Label("Region")
+        yield Select(
+            [(r, r) for r in self._regions],
+            value=q.region if q.region else Select.NULL,
+            prompt="choose a region",
+            id="region",
+            compact=True,
+        )
+        for input_id, (attr, _check, _name) in _ID_INPUTS.items():
+            title = {"backup-ids": "Backup IDs", "source-backup-ids": "Source backup IDs"}.get(
+                input_id, "Cluster IDs"
+            )
+            yield Label(title)
+            yield Input(
+                " ".join(getattr(q, attr)),
+                placeholder="any · comma or space separated",
+                id=input_id,
+                compact=True,
+            )
+            yield Static("", id=f"{input_id}-error", classes="field-error")
+        yield Label("States (none ticked = any)")
+        for state in BACKUP_STATES:
+            yield Checkbox(state, state in q.states, id=f"state-{state}", compact=True)
+        yield Label("Never expires")
+        never = next(k for k, v in _NEVER.items() if v == q.never_expires)
+        yield Select(
+            [("any", "any"), ("yes (exempt from retention)", "yes"), ("no", "no")],
+            value=never,
+            allow_blank=False,
+            id="never-expires",
+            compact=True,
+        )
+        yield Checkbox("Shared with me", q.shared, id="shared", compact=True)
+        yield Label("Sort")
+        yield Select(
+            [("newest first", "desc"), ("oldest first", "asc")],
+            value="asc" if q.sort_ascending else "desc",
+            allow_blank=False,
+            id="sort",
+            compact=True,
+        )
+        yield Static(
+            Text("Enter applies now · Esc back to the table", style="dim"), classes="hint"
+        )
+
+    # ---- reading the form -------------------------------------------------------------------
+
+    def _ids(self, input_id: str) -> tuple[str, ...]:
+        return split_ids(self.query_one(f"#{input_id}", Input).value)
+
+    def current_query(self) -> BackupQuery | None:
+        """The query the form shows, or None while any field is invalid."""
+        fields: dict[str, tuple[str, ...]] = {}
+        valid = True
+        for input_id, (attr, check, name) in _ID_INPUTS.items():
+            ids = self._ids(input_id)
+            bad = check(ids)
+            self._flag(input_id, bad, name)
+            valid = valid and not bad
+            fields[attr] = ids
+        if not valid:
+            return None
+        region = self.query_one("#region", Select).value
+        never = self.query_one("#never-expires", Select).value
+        states = tuple(
+            s for s in BACKUP_STATES if self.query_one(f"#state-{s}", Checkbox).value
+        )
+        return replace(
+            self._posted,
+            region=region if isinstance(region, str) else None,
+            backup_ids=fields["backup_ids"],
+            source_backup_ids=fields["source_backup_ids"],
+            cluster_ids=fields["cluster_ids"],
+            states=states,
+            never_expires=_NEVER.get(str(never)),
+            shared=self.query_one("#shared", Checkbox).value,
+            sort_ascending=self.query_one("#sort", Select).value == "asc",
+        )
+
+    def _flag(self, input_id: str, bad: list[str], name: str) -> None:
+        """Mark an ID field invalid in place, naming the offending entries literally."""
+        widget = self.query_one(f"#{input_id}", Input)
+        error = self.query_one(f"#{input_id}-error", Static)
+        widget.set_class(bool(bad), "-invalid")
+        error.set_class(bool(bad), "-shown")
+        if bad:
+            shown = ", ".join(bad[:3]) + (" …" if len(bad) > 3 else "")
+            error.update(Text(f"not a {name}: {shown}"))
+        else:
+            error.update("")
+
+    # ---- applying ---------------------------------------------------------------------------
+
+    def apply_now(self) -> None:
+        """Post the form's query if it is valid and differs from the last one posted."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        query = self.current_query()
+        if query is not None and query != self._posted:
+            self._posted = query
+            self.post_message(self.Changed(self, query))
+
+    def _apply_later(self, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(delay, self.apply_now)
+
+    def set_query(self, query: BackupQuery) -> None:
+        """Accept a query decided elsewhere (e.g. a region default) without re-posting it."""
+        self._posted = query
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if event.input.id in _ID_INPUTS:
+            _attr, check, name = _ID_INPUTS[event.input.id]
+            self._flag(event.input.id, check(split_ids(event.value)), name)
+        self._apply_later(self.TYPING_PAUSE)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.apply_now()
+
+    @on(Checkbox.Changed)
+    @on(Select.Changed)
+    def _toggled(self, event: Checkbox.Changed | Select.Changed) -> None:
+        event.stop()
+        self._apply_later(self.TOGGLE_PAUSE)
