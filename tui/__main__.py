@@ -65,19 +65,28 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"hsm-backups {__version__}")
     p.add_argument("--demo", action="store_true", help="browse a built-in demo world (no AWS)")
-    p.add_argument("--demo-latency", type=_latency, default=0, metavar="MS",
-                   help="with --demo: delay every API call by MS milliseconds")
+    p.add_argument(
+        "--demo-latency",
+        type=_latency,
+        default=0,
+        metavar="MS",
+        help="with --demo: delay every API call by MS milliseconds",
+    )
     p.add_argument("--profile", help="AWS profile name (default: AWS_PROFILE or default)")
     p.add_argument("--region", type=_region, help="AWS region (default: AWS_REGION, profile)")
     p.add_argument("--endpoint-url", help="CloudHSM v2 endpoint URL override")
-    p.add_argument("--page-size", type=_page_size, default=MAX_PAGE_SIZE, metavar="N",
-                   help=f"backups per API call, 1–{MAX_PAGE_SIZE} (default {MAX_PAGE_SIZE})")
+    p.add_argument(
+        "--page-size",
+        type=_page_size,
+        default=MAX_PAGE_SIZE,
+        metavar="N",
+        help=f"backups per API call, 1–{MAX_PAGE_SIZE} (default {MAX_PAGE_SIZE})",
+    )
     f = p.add_argument_group("start-up filters (pre-fill the sidebar)")
     f.add_argument("--backup-id", action="append", default=[], metavar="ID")
     f.add_argument("--source-backup-id", action="append", default=[], metavar="ID")
     f.add_argument("--cluster-id", action="append", default=[], metavar="ID")
-    f.add_argument("--state", action="append", default=[], choices=BACKUP_STATES,
-                   type=str.upper)
+    f.add_argument("--state", action="append", default=[], choices=BACKUP_STATES, type=str.upper)
     f.add_argument("--never-expires", type=_bool, metavar="true|false")
     f.add_argument("--shared", action="store_true", help="backups shared with me")
     f.add_argument("--oldest-first", action="store_true", help="sort oldest first")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -62,6 +63,7 @@ class HsmBackupsApp(App[None]):
 def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBackupsApp:
     """Make the app from settings; tests pass their own source (moto world, stubbed errors)."""
     regions: list[str]
+    region: str | None
     if settings.demo:
         from tui.backups.demo import DEMO_HOME_REGION, DEMO_REGIONS, start_demo
 
@@ -75,6 +77,4 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
             source = BackupSource(profile=settings.profile, endpoint_url=settings.endpoint_url)
         regions = source.available_regions()
         region = settings.region or settings.query.region or source.default_region()
-    from dataclasses import replace
-
     return HsmBackupsApp(replace(settings, region=region), source, regions)

@@ -1,4 +1,4 @@
-"""Time display: UTC stamps and short relative ages, with the clock passed in so tests can freeze it."""
+"""Time display: UTC stamps and short relative ages; the clock is passed in so tests freeze it."""
 
 from __future__ import annotations
 

@@ -138,7 +138,9 @@ def describe_error(exc: BaseException, *, profile: str | None = None) -> AwsErro
             "Choose a region in the sidebar, or pass --region / set AWS_REGION.",
             False,
         )
-    if isinstance(exc, bce.SSOTokenLoadError | bce.UnauthorizedSSOTokenError | bce.TokenRetrievalError):
+    if isinstance(
+        exc, bce.SSOTokenLoadError | bce.UnauthorizedSSOTokenError | bce.TokenRetrievalError
+    ):
         return AwsError(
             type(exc).__name__, "SSO session expired", str(exc), _sso_login_hint(profile), False
         )

@@ -1,4 +1,4 @@
-"""One sanitiser for every string that came from the API: no control byte reaches a screen or file."""
+"""One sanitiser for every API string: no control byte reaches a screen or a file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""BackupSource: one page of describe_backups per call, through lazily made, cached boto3 clients."""
+"""BackupSource: one page of describe_backups per call, through lazily made, cached clients."""
 
 from __future__ import annotations
 

@@ -31,6 +31,7 @@ class MainScreen(Screen[None]):
     was made for; a page that comes back after the query changed is dropped, never mixed in.
     """
 
+    AUTO_FOCUS = "#table"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "focus_filters", "Filters", id="main.filters"),
         Binding("escape", "focus_table", "Back to table", show=False, id="main.back"),
@@ -60,7 +61,7 @@ class MainScreen(Screen[None]):
         self.regions = regions
         self.generation = 0
         self.listing = Listing(self.backup_query)
-        self.loading = False
+        self.fetching = False
         self.error: AwsError | None = None
         self.dropped_pages = 0
 
@@ -84,7 +85,6 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.border_title = "Backups"
         self.detail.border_title = "Detail"
-        self.table.focus()
         self.start(self.backup_query)
 
     def on_resize(self, event: Resize) -> None:
@@ -97,7 +97,7 @@ class MainScreen(Screen[None]):
         self.generation += 1
         self.backup_query = query
         self.listing = Listing(query)
-        self.loading = False
+        self.fetching = False
         self.error = None
         self.table.clear()
         self.table.set_message(None)
@@ -105,13 +105,13 @@ class MainScreen(Screen[None]):
 
     def fetch_next(self) -> None:
         """Request the next page unless one is in flight, the list is complete, or it failed."""
-        if self.loading or self.listing.done or self.error is not None:
+        if self.fetching or self.listing.done or self.error is not None:
             self._show_status()
             return
         if self.backup_query.region is None:
             self._fail(to_aws_error(_no_region()))
             return
-        self.loading = True
+        self.fetching = True
         self._fetch(self.generation, self.listing.query, self.listing.next_token)
         self._show_status()
 
@@ -131,7 +131,7 @@ class MainScreen(Screen[None]):
         if event.generation != self.generation:
             self.dropped_pages += 1
             return
-        self.loading = False
+        self.fetching = False
         try:
             update = self.listing.accept(event.page)
         except PagingError as exc:
@@ -152,13 +152,13 @@ class MainScreen(Screen[None]):
         if event.generation != self.generation:
             self.dropped_pages += 1
             return
-        self.loading = False
+        self.fetching = False
         self._fail(event.error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The last net: a worker that died of a bug still ends up as a visible error."""
         if event.state == WorkerState.ERROR and event.worker.group == "pages":
-            self.loading = False
+            self.fetching = False
             self._fail(to_aws_error(event.worker.error or RuntimeError("worker failed")))
 
     def _fail(self, error: AwsError) -> None:
@@ -182,11 +182,12 @@ class MainScreen(Screen[None]):
     def _show_status(self) -> None:
         n = len(self.table.rows)
         status = Text()
+        trailer: str | None
         if self.error is not None:
             status.append(f"{n} loaded · ", style="")
             status.append(f"⚠ {clean(self.error.code)} — r retries", style="bold")
             trailer = f"⚠ {clean(self.error.code)}: {clean(self.error.title)} — press r to retry"
-        elif self.loading:
+        elif self.fetching:
             status.append(f"{n} loaded · loading…" if n else "loading…")
             trailer = "▼ loading more…"
         elif self.listing.done:
@@ -200,8 +201,10 @@ class MainScreen(Screen[None]):
         self._show_topbar(status)
 
     def _show_topbar(self, status: Text) -> None:
-        where = "DEMO (moto, offline)" if self.settings.demo else (
-            f"profile {self.source.profile or 'default'}"
+        where = (
+            "DEMO (moto, offline)"
+            if self.settings.demo
+            else (f"profile {self.source.profile or 'default'}")
         )
         bar = Text()
         bar.append("hsm-backups", style="bold")

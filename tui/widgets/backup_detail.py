@@ -7,6 +7,7 @@ from datetime import datetime
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -112,7 +113,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self._body = Static(Text("No backup selected.", style="dim"), id="detail-body")
         self.backup: Backup | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield self._body
 
     def show(self, backup: Backup | None, region: str | None, now: datetime) -> None:

@@ -88,7 +88,10 @@ class BackupTable(ScrollView, can_focus=True):
 
     DEFAULT_CSS = """
     BackupTable > .backup-table--header { text-style: bold; }
-    BackupTable > .backup-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    BackupTable > .backup-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
     BackupTable:blur > .backup-table--cursor { background: $block-cursor-blurred-background; }
     """
 

@@ -51,9 +51,7 @@ class FilterSidebar(VerticalScroll):
         def control(self) -> FilterSidebar:
             return self.sidebar
 
-    def __init__(
-        self, query: BackupQuery, regions: list[str], *, id: str | None = None
-    ) -> None:
+    def __init__(self, query: BackupQuery, regions: list[str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._initial = query
         self._posted = query
@@ -107,9 +105,7 @@ class FilterSidebar(VerticalScroll):
             id="sort",
             compact=True,
         )
-        yield Static(
-            Text("Enter applies now · Esc back to the table", style="dim"), classes="hint"
-        )
+        yield Static(Text("Enter applies now · Esc back to the table", style="dim"), classes="hint")
 
     # ---- reading the form -------------------------------------------------------------------
 
@@ -130,9 +126,7 @@ class FilterSidebar(VerticalScroll):
             return None
         region = self.query_one("#region", Select).value
         never = self.query_one("#never-expires", Select).value
-        states = tuple(
-            s for s in BACKUP_STATES if self.query_one(f"#state-{s}", Checkbox).value
-        )
+        states = tuple(s for s in BACKUP_STATES if self.query_one(f"#state-{s}", Checkbox).value)
         return replace(
             self._posted,
             region=region if isinstance(region, str) else None,

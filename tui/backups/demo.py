@@ -1,0 +1,223 @@
+"""The embedded demo world: moto in-process, seeded deterministically, reached through boto3."""
+
+from __future__ import annotations
+
+import functools
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import botocore.session
+
+from tui.backups.demo_data import OTHER_ACCOUNT, REGION_PLANS
+
+if TYPE_CHECKING:
+    from moto.cloudhsmv2.models import Backup, CloudHSMV2Backend, Cluster
+    from moto.core.models import MockAWS
+
+    from tui.backups.demo_seed import Landmarks
+
+__all__ = [
+    "DEMO_ACCOUNT",
+    "DEMO_ANCHOR",
+    "DEMO_HOME_REGION",
+    "DEMO_OTHER_ACCOUNT",
+    "DEMO_REGIONS",
+    "DemoWorld",
+    "WorldSpec",
+    "start_demo",
+]
+
+DEMO_ACCOUNT = "123456789012"
+DEMO_OTHER_ACCOUNT = OTHER_ACCOUNT
+DEMO_REGIONS: tuple[str, ...] = tuple(plan.region for plan in REGION_PLANS)
+DEMO_HOME_REGION = DEMO_REGIONS[0]
+#: "Now" in the demo world. Fixed, so tests and snapshots see the same ages and purge dates.
+DEMO_ANCHOR = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+_TIMESTAMPS = ("CreateTimestamp", "CopyTimestamp", "DeleteTimestamp")
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """Knobs for building smaller or larger worlds with the same code (tests, benchmarks)."""
+
+    anchor: datetime = DEMO_ANCHOR
+    seed: int = 7
+    #: Multiplies the bulk backup counts: 0.1 is tiny, 1 is a few hundred, 100 is ~30k.
+    #: Landmarks (copy chain, orphan copy, retired cluster, shared backups) exist at any scale.
+    scale: float = 1.0
+    #: Sprinkle tags with markup, terminal escapes, bidi overrides and very long values.
+    hostile: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.scale > 0:
+            raise ValueError("scale must be positive")
+
+
+def _aware(item: dict[str, Any]) -> dict[str, Any]:
+    """moto keeps naive UTC datetimes; the world reports aware ones, as AWS itself does."""
+    for key in _TIMESTAMPS:
+        value = item.get(key)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            item[key] = value.replace(tzinfo=UTC)
+    if isinstance(item.get("TagList"), list):
+        item["TagList"] = [dict(tag) for tag in item["TagList"]]
+    return item
+
+
+def _account_of(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+@functools.cache
+def _demo_backend_class() -> type[CloudHSMV2Backend]:
+    """A moto backend that honours `Shared`, which moto itself ignores.
+
+    Shared=True lists only backups other accounts own (by the ARN's account); otherwise only the
+    caller's own. moto's @paginate wraps the filtered list, so its NextTokens keep working.
+    """
+    from moto.cloudhsmv2.models import CloudHSMV2Backend
+    from moto.utilities.paginator import paginate
+
+    unfiltered = CloudHSMV2Backend.describe_backups.__wrapped__  # type: ignore[attr-defined]
+
+    class DemoCloudHSMV2Backend(CloudHSMV2Backend):
+        # moto finds a backend's URL table next to the module that defines its class.
+        __module__ = CloudHSMV2Backend.__module__
+
+        @paginate(CloudHSMV2Backend.PAGINATION_MODEL)
+        def describe_backups(
+            self,
+            filters: dict[str, list[str]] | None,
+            shared: bool | None,
+            sort_ascending: bool | None,
+        ) -> list[Backup]:
+            found: list[Backup] = unfiltered(self, filters, shared, sort_ascending)
+            return [
+                b for b in found if (_account_of(b.backup_arn) != self.account_id) == bool(shared)
+            ]
+
+    return DemoCloudHSMV2Backend
+
+
+class DemoWorld:
+    """A running demo: moto's mock is active until `stop()` (or the end of a `with` block)."""
+
+    def __init__(
+        self,
+        spec: WorldSpec,
+        mock: MockAWS,
+        backups: dict[str, list[Backup]],
+        clusters: dict[str, list[Cluster]],
+        landmarks: Landmarks,
+    ) -> None:
+        self.spec = spec
+        self.regions = DEMO_REGIONS
+        #: Named backups worth pointing at: "chain" (three regions long), "copied_twice",
+        #: "orphan_copy", "cluster_gone", "shared" -> ((region, backup id), ...).
+        self.landmarks = landmarks
+        self._mock: MockAWS | None = mock
+        self._backups = backups
+        self._clusters = clusters
+
+    def backups(self, region: str, *, shared: bool = False) -> list[dict[str, Any]]:
+        """The region's backups as an unfiltered describe_backups lists them, newest first.
+
+        `shared` picks the other accounts' backups, as the API's Shared flag does.
+        """
+        items = [
+            b
+            for b in self._backups.get(region, [])
+            if (_account_of(b.backup_arn) != DEMO_ACCOUNT) == shared
+        ]
+        items.sort(key=lambda b: b.create_timestamp, reverse=True)
+        return [_aware(b.to_dict()) for b in items]
+
+    def clusters(self, region: str) -> list[dict[str, Any]]:
+        """The region's live clusters as describe_clusters lists them (oldest first)."""
+        items = sorted(self._clusters.get(region, []), key=lambda c: c.create_timestamp)
+        return [_aware(c.to_dict()) for c in items]
+
+    def session_factory(self, latency_ms: int = 0) -> Callable[[str | None], boto3.Session]:
+        """A BackupSource session factory for the demo identity; the profile is ignored.
+
+        The session reads no config or credentials file, no AWS_PROFILE and no configured
+        endpoint URL, so a user's environment cannot send demo calls anywhere but moto.
+        With `latency_ms`, every CloudHSM call sleeps first, to make lazy loading visible;
+        `before-call` runs before moto's `before-send` interception, so the delay is real.
+        """
+        delay = max(0, latency_ms) / 1000
+
+        def sleep(**_: Any) -> None:
+            time.sleep(delay)
+
+        def make(profile: str | None) -> boto3.Session:
+            core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+            core.set_config_variable("config_file", os.devnull)
+            core.set_config_variable("credentials_file", os.devnull)
+            core.set_config_variable("ignore_configured_endpoint_urls", True)
+            if delay:
+                core.register("before-call.cloudhsmv2", sleep)
+            return boto3.Session(
+                aws_access_key_id="demo",
+                aws_secret_access_key="demo",
+                aws_session_token=None,
+                region_name=DEMO_HOME_REGION,
+                botocore_session=core,
+            )
+
+        return make
+
+    def stop(self) -> None:
+        """Stop moto's mock (which also drops its data); safe to call twice."""
+        if self._mock is not None:
+            mock, self._mock = self._mock, None
+            mock.stop()
+
+    def __enter__(self) -> DemoWorld:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def start_demo(spec: WorldSpec | None = None) -> DemoWorld:
+    """Start moto in-process, seed the world into the demo regions' backends, and return it.
+
+    moto's state is global to the process: stop one world before starting the next.
+    """
+    from moto import mock_aws
+    from moto.cloudhsmv2.models import cloudhsmv2_backends
+
+    from tui.backups.demo_seed import Seeder
+
+    spec = spec or WorldSpec()
+    anchor = spec.anchor.astimezone(UTC) if spec.anchor.tzinfo else spec.anchor
+    seeder = Seeder(anchor.replace(tzinfo=None), spec.seed, spec.scale, DEMO_ACCOUNT)
+    seeder.build(spec.hostile)
+    mock = mock_aws()
+    mock.start()
+    try:
+        backend_class = _demo_backend_class()
+        account = cloudhsmv2_backends[DEMO_ACCOUNT]
+        for region in DEMO_REGIONS:
+            backend = backend_class(region, DEMO_ACCOUNT)
+            backend.clusters = {c.cluster_id: c for c in seeder.clusters[region]}
+            backend.backups = {b.backup_id: b for b in seeder.newest_first(region)}
+            account[region] = backend
+    except BaseException:
+        mock.stop()
+        raise
+    return DemoWorld(spec, mock, seeder.backups, seeder.clusters, seeder.landmarks)
