@@ -44,6 +44,13 @@ class HsmBackupsApp(App[None]):
         # Over SSH every animation frame is bytes on the wire; nothing here needs one.
         self.animation_level = "none"
 
+    @property
+    def main_screen(self) -> MainScreen:
+        """The browser screen, even while a modal is on top of it."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, MainScreen)
+        return screen
+
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
 

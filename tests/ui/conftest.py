@@ -1,0 +1,107 @@
+"""Pilot fixtures: the app built by build_app over the demo world, with botocore hooks to watch it."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import boto3
+import pytest
+
+from tui.app import HsmBackupsApp, build_app
+from tui.backups import BackupQuery, BackupSource
+from tui.backups.demo import DEMO_ANCHOR, DEMO_HOME_REGION, DemoWorld, WorldSpec, start_demo
+from tui.settings import Settings
+
+#: The frozen "now" of every UI test: a few days after the demo world's anchor.
+NOW = DEMO_ANCHOR + timedelta(hours=6)
+
+
+@dataclass
+class Wire:
+    """What reached botocore: every DescribeBackups call's parameters, with optional faults.
+
+    Built from botocore's own `provide-client-params` hook, so the project's code runs unmocked.
+    """
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    hold: bool = False
+    fail_with: Exception | None = None
+    _gates: list[threading.Event] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def hook(self, params: dict[str, Any], **_: Any) -> None:
+        with self._lock:
+            self.calls.append(dict(params))
+            gate = threading.Event() if self.hold else None
+            if gate is not None:
+                self._gates.append(gate)
+            fault = self.fail_with
+        if gate is not None:
+            gate.wait(10)
+        if fault is not None:
+            raise fault
+
+    def release(self) -> None:
+        """Let every held call through."""
+        with self._lock:
+            self.hold = False
+            gates, self._gates = self._gates, []
+        for gate in gates:
+            gate.set()
+
+    def release_one(self, index: int) -> None:
+        """Let the `index`-th held call (in call order) through, keeping the others held."""
+        with self._lock:
+            gate = self._gates[index]
+        gate.set()
+
+    @property
+    def waiting(self) -> int:
+        with self._lock:
+            return sum(1 for g in self._gates if not g.is_set())
+
+
+@pytest.fixture
+def world() -> Iterator[DemoWorld]:
+    demo = start_demo(WorldSpec())
+    try:
+        yield demo
+    finally:
+        demo.stop()
+
+
+@pytest.fixture
+def wire() -> Wire:
+    return Wire()
+
+
+AppFactory = Callable[..., HsmBackupsApp]
+
+
+@pytest.fixture
+def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
+    """Build the app exactly as the CLI does, over the demo world, with the wire hook installed."""
+
+    def make(page_size: int = 50, query: BackupQuery | None = None, **kw: Any) -> HsmBackupsApp:
+        base = world.session_factory(0)
+
+        def factory(profile: str | None) -> boto3.Session:
+            session = base(profile)
+            session.events.register("provide-client-params.cloudhsmv2.DescribeBackups", wire.hook)
+            return session
+
+        settings = Settings(
+            demo=True,
+            region=kw.pop("region", DEMO_HOME_REGION),
+            page_size=page_size,
+            query=query or BackupQuery(),
+            clock=lambda: NOW,
+            **kw,
+        )
+        return build_app(settings, BackupSource(session_factory=factory))
+
+    return make

@@ -1,0 +1,239 @@
+"""Pilot tests: what a user sees happen when the browser loads, pages, filters and fails."""
+
+from __future__ import annotations
+
+from botocore.exceptions import ClientError, EndpointConnectionError
+from textual.widgets import Checkbox, Input
+
+from tests.ui.conftest import AppFactory, Wire
+from tests.ui.helpers import screen_text, settle, text_of, until
+from tui.backups.demo import DEMO_HOME_REGION, DemoWorld
+from tui.screens import HelpScreen
+from tui.widgets.backup_detail import render_backup
+
+
+def _ids(world: DemoWorld) -> list[str]:
+    return [b["BackupId"] for b in world.backups(DEMO_HOME_REGION)]
+
+
+async def test_first_page_shows_the_api_order(make_app: AppFactory, world: DemoWorld, wire: Wire):
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert [b.backup_id for b in main.table.rows] == _ids(world)[:50]
+        assert len(wire.calls) == 1
+        assert wire.calls[0]["MaxResults"] == 50
+        assert "NextToken" not in wire.calls[0]
+        assert "50 loaded · more available" in str(main.table.border_subtitle)
+        assert app.focused is main.table
+
+
+async def test_next_page_is_requested_once_before_the_end(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+):
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert len(wire.calls) == 1
+        requested_at = None
+        for _ in range(49):
+            await pilot.press("j")
+            if len(wire.calls) > 1 and requested_at is None:
+                requested_at = main.table.cursor
+        await settle(pilot)
+        assert requested_at is not None, "no page was prefetched while moving down"
+        assert requested_at < 49, "the next page was requested only at the last row"
+        assert len(wire.calls) == 2, "exactly one next page"
+        assert wire.calls[1]["NextToken"]
+        assert [b.backup_id for b in main.table.rows] == _ids(world)[:100]
+
+
+async def test_never_two_pages_in_flight(make_app: AppFactory, wire: Wire):
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        wire.hold = True
+        for _ in range(5):
+            await pilot.press("G")
+            await pilot.pause()
+        await until(pilot, lambda: wire.waiting == 1, "one held call")
+        await pilot.press("G", "G")
+        await pilot.pause(0.05)
+        assert wire.waiting == 1
+        wire.release()
+        await settle(pilot)
+        assert len(main.table.rows) >= 100
+
+
+async def test_g_goes_to_the_last_loaded_row_and_keeps_loading(make_app: AppFactory, wire: Wire):
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("G")
+        assert main.table.cursor == 49
+        await settle(pilot)
+        assert len(main.table.rows) == 100
+        await pilot.press("g")
+        assert main.table.cursor == 0
+
+
+async def test_a_filter_change_clears_the_table_and_drops_the_late_page(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+):
+    wire.hold = True
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = app.main_screen
+        await until(pilot, lambda: wire.waiting == 1, "first page in flight")
+        app.screen.query_one("#state-PENDING_DELETION", Checkbox).value = True
+        await until(pilot, lambda: wire.waiting == 2, "the filtered page in flight")
+        assert wire.calls[1]["Filters"] == {"states": ["PENDING_DELETION"]}
+        # The new query's page arrives first, then the stale one.
+        wire.release_one(1)
+        await until(pilot, lambda: bool(main.table.rows), "filtered rows")
+        wire.release_one(0)
+        await until(pilot, lambda: main.dropped_pages == 1, "stale page dropped")
+        await settle(pilot)
+        states = {b.state for b in main.table.rows}
+        assert states == {"PENDING_DELETION"}
+        expected = [
+            b["BackupId"]
+            for b in world.backups(DEMO_HOME_REGION)
+            if b["BackupState"] == "PENDING_DELETION"
+        ]
+        assert [b.backup_id for b in main.table.rows] == expected
+
+
+async def test_detail_follows_the_cursor_and_shows_lineage_and_tags(
+    make_app: AppFactory, wire: Wire
+):
+    app = make_app(page_size=50, region="eu-west-1")
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert main.detail.backup is main.table.rows[2]
+        copy_row = next(i for i, b in enumerate(main.table.rows) if b.is_copy and b.tags)
+        main.table.move_cursor(copy_row)
+        await pilot.pause()
+        backup = main.table.rows[copy_row]
+        assert main.detail.backup is backup
+        shown = text_of(render_backup(backup, "eu-west-1", main.settings.clock()))
+        assert f"{backup.source_region} {backup.source_backup}" in shown
+        assert "copied" in shown
+        assert f"eu-west-1 {backup.backup_id}" in shown
+        key, value = backup.tags[0]
+        assert key in shown
+        await pilot.press("enter")
+        assert app.focused is main.detail
+        await pilot.press("escape")
+        assert app.focused is main.table
+
+
+async def test_help_lists_the_bindings(make_app: AppFactory):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
+        shown = screen_text(app)
+        for words in ("Last loaded row", "Refresh", "Filters", "Quit", "Back to table"):
+            assert words in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_an_error_is_shown_and_r_retries(make_app: AppFactory, wire: Wire):
+    wire.fail_with = ClientError(
+        {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "DescribeBackups"
+    )
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert main.table.rows == []
+        assert main.error is not None
+        assert main.error.code == "ThrottlingException"
+        assert "ThrottlingException" in str(main.table.border_subtitle)
+        message = main.table._message
+        assert message is not None
+        assert "Press r to retry" in message.plain
+        assert any("ThrottlingException" in n.title for n in app._notifications)
+        wire.fail_with = None
+        await pilot.press("r")
+        await settle(pilot)
+        assert main.error is None
+        assert len(main.table.rows) == 50
+
+
+async def test_a_failed_later_page_keeps_the_rows_and_r_retries_that_page(
+    make_app: AppFactory, wire: Wire
+):
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        wire.fail_with = EndpointConnectionError(endpoint_url="https://cloudhsmv2.example")
+        await pilot.press("G")
+        await settle(pilot)
+        assert len(main.table.rows) == 50
+        assert main.error is not None
+        assert main.error.code == "EndpointConnectionError"
+        failed_token = wire.calls[-1]["NextToken"]
+        wire.fail_with = None
+        await pilot.press("r")
+        await settle(pilot)
+        assert wire.calls[-1]["NextToken"] == failed_token
+        assert len(main.table.rows) == 100
+
+
+async def test_invalid_ids_are_flagged_and_never_sent(make_app: AppFactory, wire: Wire):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("slash")
+        field = app.screen.query_one("#backup-ids", Input)
+        assert app.focused is field
+        await pilot.press(*"backup-nope!", "enter")
+        await pilot.pause()
+        assert field.has_class("-invalid")
+        error = app.screen.query_one("#backup-ids-error")
+        assert error.has_class("-shown")
+        assert "backup-nope!" in str(error.render())
+        assert len(wire.calls) == 1
+        assert main.error is None
+
+
+async def test_typed_filters_apply_on_enter(make_app: AppFactory, world: DemoWorld, wire: Wire):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        target = main.table.rows[3]
+        assert target.cluster_id is not None
+        await pilot.press("slash", "tab", "tab")
+        assert app.focused is app.screen.query_one("#cluster-ids", Input)
+        await pilot.press(*target.cluster_id, "enter")
+        await settle(pilot)
+        assert wire.calls[-1]["Filters"] == {"clusterIds": [target.cluster_id]}
+        assert {b.cluster_id for b in main.table.rows} == {target.cluster_id}
+        expected = [
+            b["BackupId"]
+            for b in world.backups(DEMO_HOME_REGION)
+            if b.get("ClusterId") == target.cluster_id
+        ]
+        assert [b.backup_id for b in main.table.rows] == expected
+
+
+async def test_narrow_terminal_hides_the_filters_behind_a_key(make_app: AppFactory):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await settle(pilot)
+        sidebar = app.screen.query_one("#filters")
+        assert not sidebar.display or sidebar.region.width == 0
+        await pilot.press("slash")
+        await pilot.pause()
+        assert sidebar.region.width > 0
+        assert app.focused is app.screen.query_one("#backup-ids", Input)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert sidebar.region.width == 0
+        assert app.focused is main.table
