@@ -72,10 +72,12 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
     regions: list[str]
     region: str | None
     if settings.demo:
-        from tui.backups.demo import DEMO_HOME_REGION, DEMO_REGIONS, start_demo
+        from tui.backups.demo import DEMO_HOME_REGION, DEMO_REGIONS, WorldSpec, start_demo
 
         if source is None:
-            world = start_demo()
+            # Anchored at "now", so ages, countdowns and the CREATE_IN_PROGRESS rows look live.
+            now = settings.clock().replace(second=0, microsecond=0)
+            world = start_demo(WorldSpec(anchor=now))
             source = BackupSource(session_factory=world.session_factory(settings.demo_latency_ms))
         regions = list(DEMO_REGIONS)
         region = settings.region or DEMO_HOME_REGION

@@ -1,4 +1,4 @@
-"""Pilot fixtures: the app built by build_app over the demo world, with botocore hooks to watch it."""
+"""Pilot fixtures: the app from build_app over the demo world, with botocore hooks to watch it."""
 
 from __future__ import annotations
 

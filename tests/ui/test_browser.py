@@ -122,7 +122,7 @@ async def test_detail_follows_the_cursor_and_shows_lineage_and_tags(
         assert f"{backup.source_region} {backup.source_backup}" in shown
         assert "copied" in shown
         assert f"eu-west-1 {backup.backup_id}" in shown
-        key, value = backup.tags[0]
+        key, _value = backup.tags[0]
         assert key in shown
         await pilot.press("enter")
         assert app.focused is main.detail

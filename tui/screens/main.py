@@ -22,6 +22,7 @@ from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
 
 NARROW = 100
+SHORT = 30
 
 
 class MainScreen(Screen[None]):
@@ -89,6 +90,7 @@ class MainScreen(Screen[None]):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
+        self.set_class(event.size.height < SHORT, "-short")
 
     # ---- the listing ------------------------------------------------------------------------
 
@@ -210,7 +212,7 @@ class MainScreen(Screen[None]):
         bar.append("hsm-backups", style="bold")
         bar.append(f" · {where} · {self.backup_query.region or 'no region'} · ")
         bar.append(clean(self.backup_query.describe()), style="dim")
-        bar.append("  ")
+        bar.append(" · ")
         bar.append_text(status)
         self.query_one("#topbar", Static).update(bar)
 

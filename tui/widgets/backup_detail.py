@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.events import Resize
 from textual.widgets import Static
 
 from tui.backups import Backup, clean
@@ -29,7 +30,7 @@ def _value(name: str, value: object, now: datetime) -> Text:
     if isinstance(value, bool):
         return Text("yes" if value else "no")
     if name == "TagList":
-        return Text(f"{value} (below)")
+        return Text(f"{value} (see Tags)")
     if isinstance(value, dict | list | tuple):
         return safe(repr(value))
     return safe(value)
@@ -37,7 +38,7 @@ def _value(name: str, value: object, now: datetime) -> Text:
 
 def _fields(backup: Backup, now: datetime) -> Table:
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(style="bold", no_wrap=True, min_width=15)
     grid.add_column(overflow="fold")
     for name, value in backup.fields():
         grid.add_row(safe(name), _value(name, value, now))
@@ -64,14 +65,14 @@ def lineage(backup: Backup, region: str | None, now: datetime) -> Text:
     """The copy chain as one small diagram: source ──copied──▶ this backup."""
     if not backup.is_copy:
         return Text("original — not copied from another backup", style="dim")
-    text = _node(backup.source_region, backup.source_backup, backup.source_cluster)
-    copied = f" ──copied {stamp(backup.copied)}" if backup.copied else " ──copied"
-    text.append(f"\n   {copied}", style="dim")
+    text = Text("source  ", style="dim")
+    text.append_text(_node(backup.source_region, backup.source_backup, backup.source_cluster))
+    text.append("\n   │ copied", style="dim")
     if backup.copied:
-        text.append(f" ({relative(backup.copied, now)})", style="dim")
-    text.append("──▶\n", style="dim")
+        text.append(f" {stamp(backup.copied)} UTC ({relative(backup.copied, now)})", style="dim")
+    text.append("\n   ▼\n", style="dim")
+    text.append("this    ", style="dim")
     text.append_text(_node(region, backup.backup_id, backup.cluster_id))
-    text.append("  ◀ this backup", style="dim")
     return text
 
 
@@ -87,22 +88,32 @@ def tags_table(backup: Backup) -> RenderableType:
     return table
 
 
-def render_backup(backup: Backup, region: str | None, now: datetime) -> RenderableType:
+#: From this content width on, fields sit left and lineage + tags right, so all fit at once.
+TWO_COLUMNS = 100
+
+
+def render_backup(
+    backup: Backup, region: str | None, now: datetime, width: int = 0
+) -> RenderableType:
     """The whole detail as one renderable; pure, so snapshot and unit tests can call it."""
     title = safe(backup.backup_id, "bold")
     title.append("  ")
     title.append_text(safe(backup.state or "state unknown"))
-    return Group(
-        title,
-        Text(""),
-        _fields(backup, now),
-        Text(""),
+    fields = Group(title, _fields(backup, now))
+    context = Group(
         Text("Lineage", style="bold underline"),
         lineage(backup, region, now),
         Text(""),
         Text(f"Tags ({len(backup.tags)})", style="bold underline"),
         tags_table(backup),
     )
+    if width >= TWO_COLUMNS:
+        columns = Table.grid(padding=(0, 3), expand=True)
+        columns.add_column(ratio=11)
+        columns.add_column(ratio=9)
+        columns.add_row(fields, context)
+        return columns
+    return Group(fields, Text(""), context)
 
 
 class BackupDetail(VerticalScroll, can_focus=True):
@@ -112,6 +123,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
         super().__init__(id=id, classes=classes)
         self._body = Static(Text("No backup selected.", style="dim"), id="detail-body")
         self.backup: Backup | None = None
+        self._where: tuple[str | None, datetime] | None = None
 
     def compose(self) -> ComposeResult:
         yield self._body
@@ -119,10 +131,20 @@ class BackupDetail(VerticalScroll, can_focus=True):
     def show(self, backup: Backup | None, region: str | None, now: datetime) -> None:
         """Show `backup` (None clears the pane)."""
         self.backup = backup
-        if backup is None:
+        self._where = (region, now)
+        self._render_body()
+        self.scroll_home(animate=False)
+
+    def _render_body(self) -> None:
+        if self.backup is None or self._where is None:
             self._body.update(Text("No backup selected.", style="dim"))
             self.border_subtitle = ""
-        else:
-            self._body.update(render_backup(backup, region, now))
-            self.border_subtitle = clean(backup.backup_id)
-        self.scroll_home(animate=False)
+            return
+        region, now = self._where
+        width = self.scrollable_content_region.width
+        self._body.update(render_backup(self.backup, region, now, width))
+        self.border_subtitle = Text(clean(self.backup.backup_id))
+
+    def on_resize(self, event: Resize) -> None:
+        """The two-column layout depends on the width."""
+        self._render_body()

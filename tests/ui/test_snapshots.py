@@ -1,0 +1,42 @@
+"""Snapshot tests: how the browser looks, with a frozen clock and the fixed demo world."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+from tests.ui.conftest import AppFactory
+from tests.ui.helpers import settle
+
+
+async def _loaded(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+
+
+async def _on_a_copy(pilot: Pilot[None]) -> None:
+    main = await settle(pilot)
+    index = next(i for i, b in enumerate(main.table.rows) if b.is_copy and b.tags)
+    main.table.move_cursor(index)
+    await pilot.pause()
+
+
+async def _help(pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("question_mark")
+    await pilot.pause()
+
+
+def test_main_screen_120x36(snap_compare, make_app: AppFactory):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=_loaded)
+
+
+def test_main_screen_80x24(snap_compare, make_app: AppFactory):
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded)
+
+
+def test_detail_of_a_copy_160x48(snap_compare, make_app: AppFactory):
+    app = make_app(region="eu-west-1")
+    assert snap_compare(app, terminal_size=(160, 48), run_before=_on_a_copy)
+
+
+def test_help_120x36(snap_compare, make_app: AppFactory):
+    assert snap_compare(make_app(), terminal_size=(120, 36), run_before=_help)
