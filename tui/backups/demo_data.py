@@ -79,7 +79,7 @@ COPY_ROUTES: tuple[tuple[str, str, float], ...] = (
     ("us-east-1", "us-west-2", 0.05),
     ("us-west-2", "ap-southeast-2", 0.08),
     ("eu-west-1", "ap-southeast-2", 0.15),
-    ("eu-west-1", "us-east-1", 0.08),
+    ("eu-west-1", "us-east-1", 0.15),
 )
 
 _LONG_NOTE = (

@@ -67,6 +67,7 @@ class Seeder:
         return max(least, round(base * self.scale))
 
     def cluster(self, region: str, plan: ClusterPlan) -> Cluster:
+        """A live cluster with its retention policy, created long before any of its backups."""
         subnet = "subnet-" + "".join(self.rng.choices("0123456789abcdef", k=17))
         cluster = Cluster(
             backup_retention_policy={"Type": "DAYS", "Value": str(plan.retention_days)},
@@ -128,7 +129,7 @@ class Seeder:
         clusters = [self.cluster(region, plan) for plan in plans]
         midnight = self.now.replace(hour=0, minute=0, second=0, microsecond=0)
         cum_weights = list(itertools.accumulate(p.weight for p in plans))
-        for _ in range(self.count(base, least=len(plans))):
+        for _ in range(self.count(base, least=len(plans) + 3)):
             i = self.rng.choices(range(len(plans)), cum_weights=cum_weights)[0]
             plan, day = plans[i], int(365 * self.rng.random() ** 2.4)
             if self.rng.random() < 0.8:
@@ -154,17 +155,29 @@ class Seeder:
             created = self.now - timedelta(seconds=self.rng.randrange(120, 3300))
             item = self.backup(region, clusters[i].cluster_id, plans[i], created, [])
             item.backup_state, item.tag_list = "CREATE_IN_PROGRESS", self.tags(plans[i])
+        self.ensure_states(region)
         self.purge_dates(region)
+
+    def ensure_states(self, region: str) -> None:
+        """Every region shows every state, even a tiny world: turn READY backups if need be."""
+        ready = [
+            b
+            for b in self.newest_first(region)
+            if b.backup_state == "READY" and self.now - b.create_timestamp > _DAY
+        ]
+        states = {b.backup_state for b in self.backups[region]}
+        if "DELETED" not in states and ready:
+            item = ready.pop()  # the oldest, deleted by hand halfway through its life
+            item.backup_state, item.never_expires = "DELETED", False
+            _delete_at(item, item.create_timestamp + (self.now - item.create_timestamp) / 2)
+        if "PENDING_DELETION" not in states and ready:
+            ready[len(ready) // 2].backup_state = "PENDING_DELETION"
 
     def purge_dates(self, region: str) -> None:
         """PENDING_DELETION backups purge within 7 days; the newest one or two within 24 h."""
         pending = [b for b in self.newest_first(region) if b.backup_state == "PENDING_DELETION"]
-        if not pending:
-            ready = [b for b in self.newest_first(region)[5:] if b.backup_state == "READY"]
-            pending = ready[:1]
         soon = 2 if len(pending) >= 3 else 1
         for n, item in enumerate(pending):
-            item.backup_state = "PENDING_DELETION"
             span = (3600, 20 * 3600) if n < soon else (3600, 7 * 86_400)
             _delete_at(item, self.now + timedelta(seconds=self.rng.randrange(*span)))
 

@@ -1,0 +1,128 @@
+"""Listing: the paging state machine, driven by hand-made pages (no AWS, no moto)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.backups import Backup, BackupQuery, Listing, Page, PagingError
+from tui.backups.paging import EMPTY_PAGE_BUDGET
+
+QUERY = BackupQuery(region="us-east-1")
+
+
+def b(n: int, state: str = "READY") -> Backup:
+    return Backup(backup_id=f"backup-{n:011d}", state=state)
+
+
+def page(token: str | None, items: list[Backup], next_token: str | None) -> Page:
+    return Page(query=QUERY, token=token, backups=tuple(items), next_token=next_token)
+
+
+def test_new_listing_starts_from_no_token() -> None:
+    listing = Listing(QUERY)
+    assert listing.next_token is None
+    assert not listing.started
+    assert not listing.done
+    assert listing.count == 0
+
+
+def test_pages_append_in_order() -> None:
+    listing = Listing(QUERY)
+    first = listing.accept(page(None, [b(1), b(2)], "t1"))
+    second = listing.accept(page("t1", [b(3)], "t2"))
+    assert [x.backup_id for x in first.appended] == [b(1).backup_id, b(2).backup_id]
+    assert [x.backup_id for x in second.appended] == [b(3).backup_id]
+    assert first.replaced == second.replaced == []
+    assert listing.next_token == "t2"
+    assert listing.pages == 2
+    assert listing.count == 3
+    assert [listing.index_of(b(n).backup_id) for n in (1, 2, 3)] == [0, 1, 2]
+    assert listing.index_of("backup-unknown00") is None
+    assert not listing.done
+
+
+def test_same_backup_on_two_pages_is_shown_once_and_replaced_in_place() -> None:
+    listing = Listing(QUERY)
+    listing.accept(page(None, [b(1), b(2), b(3)], "t1"))
+    changed = b(2, state="PENDING_DELETION")
+    update = listing.accept(page("t1", [changed, b(4)], None))
+    assert [x.backup_id for x in update.appended] == [b(4).backup_id]
+    assert update.replaced == [(1, changed)]
+    assert update.replaced[0][1].state == "PENDING_DELETION"
+    assert listing.count == 4
+    assert listing.index_of(b(4).backup_id) == 3
+
+
+def test_duplicate_within_one_page_is_kept_once() -> None:
+    listing = Listing(QUERY)
+    update = listing.accept(page(None, [b(1), b(1)], None))
+    assert [x.backup_id for x in update.appended] == [b(1).backup_id]
+    assert update.replaced == [(0, b(1))]
+    assert listing.count == 1
+
+
+@pytest.mark.parametrize("end", [None, ""])
+def test_no_token_or_empty_token_is_the_end(end: str | None) -> None:
+    listing = Listing(QUERY)
+    update = listing.accept(page(None, [b(1)], end))
+    assert listing.done
+    assert listing.next_token is None
+    assert not update.keep_going
+
+
+def test_token_seen_twice_stops_with_paging_error() -> None:
+    listing = Listing(QUERY)
+    listing.accept(page(None, [b(1)], "t1"))
+    listing.accept(page("t1", [b(2)], "t2"))
+    with pytest.raises(PagingError):
+        listing.accept(page("t2", [b(3)], "t1"))
+    assert listing.done  # stopped, not looping
+    assert listing.next_token is None
+    assert listing.index_of(b(3).backup_id) is None  # the looping page was not taken in
+
+
+def test_empty_page_with_token_keeps_going_within_budget() -> None:
+    listing = Listing(QUERY)
+    listing.accept(page(None, [b(1)], "t0"))
+    flags = []
+    for n in range(1, EMPTY_PAGE_BUDGET + 1):
+        update = listing.accept(page(f"t{n - 1}", [], f"t{n}"))
+        flags.append(update.keep_going)
+        assert update.appended == []
+    assert flags == [True] * (EMPTY_PAGE_BUDGET - 1) + [False]
+    assert listing.empty_streak == EMPTY_PAGE_BUDGET
+    assert not listing.done  # out of budget, but the token is kept: the user may go on
+
+
+def test_a_page_with_rows_resets_the_empty_streak() -> None:
+    listing = Listing(QUERY)
+    listing.accept(page(None, [], "t1"))
+    listing.accept(page("t1", [], "t2"))
+    assert listing.empty_streak == 2
+    update = listing.accept(page("t2", [b(1)], "t3"))
+    assert listing.empty_streak == 0
+    assert not update.keep_going  # it showed something: wait for the user to scroll
+
+
+def test_empty_last_page_does_not_keep_going() -> None:
+    listing = Listing(QUERY)
+    listing.accept(page(None, [b(1)], "t1"))
+    update = listing.accept(page("t1", [], None))
+    assert not update.keep_going
+    assert listing.done
+
+
+def test_page_with_more_items_than_asked_is_accepted() -> None:
+    listing = Listing(QUERY)
+    update = listing.accept(page(None, [b(n) for n in range(120)], "t1"))
+    assert len(update.appended) == 120
+    assert listing.count == 120
+
+
+def test_page_for_another_query_is_rejected() -> None:
+    listing = Listing(QUERY)
+    other = BackupQuery(region="us-east-1", states=("READY",))
+    with pytest.raises(ValueError, match="another query"):
+        listing.accept(Page(query=other, token=None, backups=(b(1),), next_token=None))
+    assert listing.count == 0
+    assert not listing.started
