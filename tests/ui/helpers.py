@@ -35,6 +35,11 @@ async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) ->
     raise AssertionError(f"timed out waiting for: {what}")
 
 
+def focus_of(app: HsmBackupsApp) -> object:
+    """The focused widget, typed loosely so successive identity checks stay comparable."""
+    return app.focused
+
+
 def screen_text(app: HsmBackupsApp) -> str:
     """The characters currently on the app's screen, one line per row, as a user reads them."""
     strips = app.screen._compositor.render_strips()

@@ -6,7 +6,7 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from textual.widgets import Checkbox, Input
 
 from tests.ui.conftest import AppFactory, Wire
-from tests.ui.helpers import screen_text, settle, text_of, until
+from tests.ui.helpers import focus_of, screen_text, settle, text_of, until
 from tui.backups.demo import DEMO_HOME_REGION, DemoWorld
 from tui.screens import HelpScreen
 from tui.widgets.backup_detail import render_backup
@@ -16,7 +16,9 @@ def _ids(world: DemoWorld) -> list[str]:
     return [b["BackupId"] for b in world.backups(DEMO_HOME_REGION)]
 
 
-async def test_first_page_shows_the_api_order(make_app: AppFactory, world: DemoWorld, wire: Wire):
+async def test_first_page_shows_the_api_order(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
     app = make_app(page_size=50)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
@@ -25,12 +27,12 @@ async def test_first_page_shows_the_api_order(make_app: AppFactory, world: DemoW
         assert wire.calls[0]["MaxResults"] == 50
         assert "NextToken" not in wire.calls[0]
         assert "50 loaded · more available" in str(main.table.border_subtitle)
-        assert app.focused is main.table
+        assert focus_of(app) is main.table
 
 
 async def test_next_page_is_requested_once_before_the_end(
     make_app: AppFactory, world: DemoWorld, wire: Wire
-):
+) -> None:
     app = make_app(page_size=50)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
@@ -48,7 +50,7 @@ async def test_next_page_is_requested_once_before_the_end(
         assert [b.backup_id for b in main.table.rows] == _ids(world)[:100]
 
 
-async def test_never_two_pages_in_flight(make_app: AppFactory, wire: Wire):
+async def test_never_two_pages_in_flight(make_app: AppFactory, wire: Wire) -> None:
     app = make_app(page_size=50)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
@@ -65,7 +67,9 @@ async def test_never_two_pages_in_flight(make_app: AppFactory, wire: Wire):
         assert len(main.table.rows) >= 100
 
 
-async def test_g_goes_to_the_last_loaded_row_and_keeps_loading(make_app: AppFactory, wire: Wire):
+async def test_g_goes_to_the_last_loaded_row_and_keeps_loading(
+    make_app: AppFactory, wire: Wire
+) -> None:
     app = make_app(page_size=50)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
@@ -79,7 +83,7 @@ async def test_g_goes_to_the_last_loaded_row_and_keeps_loading(make_app: AppFact
 
 async def test_a_filter_change_clears_the_table_and_drops_the_late_page(
     make_app: AppFactory, world: DemoWorld, wire: Wire
-):
+) -> None:
     wire.hold = True
     app = make_app(page_size=50)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -106,7 +110,7 @@ async def test_a_filter_change_clears_the_table_and_drops_the_late_page(
 
 async def test_detail_follows_the_cursor_and_shows_lineage_and_tags(
     make_app: AppFactory, wire: Wire
-):
+) -> None:
     app = make_app(page_size=50, region="eu-west-1")
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
@@ -125,12 +129,12 @@ async def test_detail_follows_the_cursor_and_shows_lineage_and_tags(
         key, _value = backup.tags[0]
         assert key in shown
         await pilot.press("enter")
-        assert app.focused is main.detail
+        assert focus_of(app) is main.detail
         await pilot.press("escape")
-        assert app.focused is main.table
+        assert focus_of(app) is main.table
 
 
-async def test_help_lists_the_bindings(make_app: AppFactory):
+async def test_help_lists_the_bindings(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -144,7 +148,7 @@ async def test_help_lists_the_bindings(make_app: AppFactory):
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_an_error_is_shown_and_r_retries(make_app: AppFactory, wire: Wire):
+async def test_an_error_is_shown_and_r_retries(make_app: AppFactory, wire: Wire) -> None:
     wire.fail_with = ClientError(
         {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "DescribeBackups"
     )
@@ -168,7 +172,7 @@ async def test_an_error_is_shown_and_r_retries(make_app: AppFactory, wire: Wire)
 
 async def test_a_failed_later_page_keeps_the_rows_and_r_retries_that_page(
     make_app: AppFactory, wire: Wire
-):
+) -> None:
     app = make_app(page_size=50)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
@@ -186,13 +190,13 @@ async def test_a_failed_later_page_keeps_the_rows_and_r_retries_that_page(
         assert len(main.table.rows) == 100
 
 
-async def test_invalid_ids_are_flagged_and_never_sent(make_app: AppFactory, wire: Wire):
+async def test_invalid_ids_are_flagged_and_never_sent(make_app: AppFactory, wire: Wire) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
         await pilot.press("slash")
         field = app.screen.query_one("#backup-ids", Input)
-        assert app.focused is field
+        assert focus_of(app) is field
         await pilot.press(*"backup-nope!", "enter")
         await pilot.pause()
         assert field.has_class("-invalid")
@@ -203,14 +207,16 @@ async def test_invalid_ids_are_flagged_and_never_sent(make_app: AppFactory, wire
         assert main.error is None
 
 
-async def test_typed_filters_apply_on_enter(make_app: AppFactory, world: DemoWorld, wire: Wire):
+async def test_typed_filters_apply_on_enter(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
         target = main.table.rows[3]
         assert target.cluster_id is not None
         await pilot.press("slash", "tab", "tab")
-        assert app.focused is app.screen.query_one("#cluster-ids", Input)
+        assert focus_of(app) is app.screen.query_one("#cluster-ids", Input)
         await pilot.press(*target.cluster_id, "enter")
         await settle(pilot)
         assert wire.calls[-1]["Filters"] == {"clusterIds": [target.cluster_id]}
@@ -223,7 +229,7 @@ async def test_typed_filters_apply_on_enter(make_app: AppFactory, world: DemoWor
         assert [b.backup_id for b in main.table.rows] == expected
 
 
-async def test_narrow_terminal_hides_the_filters_behind_a_key(make_app: AppFactory):
+async def test_narrow_terminal_hides_the_filters_behind_a_key(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         main = await settle(pilot)
@@ -232,8 +238,8 @@ async def test_narrow_terminal_hides_the_filters_behind_a_key(make_app: AppFacto
         await pilot.press("slash")
         await pilot.pause()
         assert sidebar.region.width > 0
-        assert app.focused is app.screen.query_one("#backup-ids", Input)
+        assert focus_of(app) is app.screen.query_one("#backup-ids", Input)
         await pilot.press("escape")
         await pilot.pause()
         assert sidebar.region.width == 0
-        assert app.focused is main.table
+        assert focus_of(app) is main.table

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 
 from tests.ui.conftest import AppFactory
 from tests.ui.helpers import settle
+
+SnapCompare = Callable[..., bool]
 
 
 async def _loaded(pilot: Pilot[None]) -> None:
@@ -25,18 +29,18 @@ async def _help(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-def test_main_screen_120x36(snap_compare, make_app: AppFactory):
+def test_main_screen_120x36(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=(120, 36), run_before=_loaded)
 
 
-def test_main_screen_80x24(snap_compare, make_app: AppFactory):
+def test_main_screen_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded)
 
 
-def test_detail_of_a_copy_160x48(snap_compare, make_app: AppFactory):
+def test_detail_of_a_copy_160x48(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     app = make_app(region="eu-west-1")
     assert snap_compare(app, terminal_size=(160, 48), run_before=_on_a_copy)
 
 
-def test_help_120x36(snap_compare, make_app: AppFactory):
+def test_help_120x36(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=(120, 36), run_before=_help)

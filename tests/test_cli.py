@@ -1,0 +1,72 @@
+"""The command line: flags become Settings; bad values stop before any UI with status 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tui import __version__
+from tui.__main__ import settings_from_args
+
+
+def test_flags_prefill_the_query() -> None:
+    s = settings_from_args(
+        [
+            "--profile", "prod", "--region", "eu-west-1", "--page-size", "7",
+            "--backup-id", "backup-abcdefghijk,backup-bcdefghijkl",
+            "--backup-id", "backup-cdefghijklm",
+            "--source-backup-id", "backup-defghijklmn", "--cluster-id", "cluster-abcdefghijk",
+            "--state", "ready", "--state", "PENDING_DELETION",
+            "--never-expires", "false", "--shared", "--oldest-first",
+            "--endpoint-url", "http://localhost:4566",
+        ]
+    )  # fmt: skip
+    assert (s.profile, s.region, s.page_size) == ("prod", "eu-west-1", 7)
+    assert s.endpoint_url == "http://localhost:4566"
+    q = s.query
+    assert q.backup_ids == ("backup-abcdefghijk", "backup-bcdefghijkl", "backup-cdefghijklm")
+    assert q.source_backup_ids == ("backup-defghijklmn",)
+    assert q.cluster_ids == ("cluster-abcdefghijk",)
+    assert q.states == ("READY", "PENDING_DELETION")
+    assert q.never_expires is False
+    assert q.shared
+    assert q.sort_ascending
+
+
+@pytest.mark.parametrize(
+    ("argv", "complaint"),
+    [
+        (["--page-size", "0"], "must be 1–50"),
+        (["--page-size", "51"], "must be 1–50"),
+        (["--page-size", "lots"], "not a number"),
+        (["--backup-id", "backup-nope"], "not a valid ID: backup-nope"),
+        (["--cluster-id", "backup-abcdefghijk"], "not a valid ID"),
+        (["--state", "GONE"], "invalid choice"),
+        (["--never-expires", "maybe"], "expected true or false"),
+        (["--region", "mars-north-9x"], "not an AWS region name"),
+        (["--demo-latency", "300"], "only applies with --demo"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(
+    argv: list[str], complaint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        settings_from_args(argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert complaint in err[-1]
+    assert err[-1].startswith("hsm-backups: error:")
+
+
+def test_version_and_help_as_a_command() -> None:
+    version = subprocess.run(
+        [sys.executable, "-m", "tui", "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout.strip() == f"hsm-backups {__version__}"
+    helptext = subprocess.run(
+        [sys.executable, "-m", "tui", "--help"], capture_output=True, text=True, check=True
+    )
+    for flag in ("--demo", "--profile", "--region", "--endpoint-url", "--page-size", "--shared"):
+        assert flag in helptext.stdout
