@@ -30,6 +30,8 @@ class Wire:
     calls: list[dict[str, Any]] = field(default_factory=list)
     hold: bool = False
     fail_with: Exception | None = None
+    #: When set, every response after the first page comes back with no backups (token kept).
+    empty_after_first: bool = False
     _gates: list[threading.Event] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -58,6 +60,11 @@ class Wire:
         with self._lock:
             gate = self._gates[index]
         gate.set()
+
+    def after(self, parsed: dict[str, Any], **_: Any) -> None:
+        """botocore `after-call` hook: rewrite responses the way a troubled API might."""
+        if self.empty_after_first and len(self.calls) > 1:
+            parsed["Backups"] = []
 
     @property
     def waiting(self) -> int:
@@ -92,6 +99,7 @@ def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
         def factory(profile: str | None) -> boto3.Session:
             session = base(profile)
             session.events.register("provide-client-params.cloudhsmv2.DescribeBackups", wire.hook)
+            session.events.register("after-call.cloudhsmv2.DescribeBackups", wire.after)
             return session
 
         settings = Settings(

@@ -8,6 +8,7 @@ from textual.widgets import Checkbox, Input
 from tests.ui.conftest import AppFactory, Wire
 from tests.ui.helpers import focus_of, screen_text, settle, text_of, until
 from tui.backups.demo import DEMO_HOME_REGION, DemoWorld
+from tui.backups.paging import EMPTY_PAGE_BUDGET
 from tui.screens import HelpScreen
 from tui.widgets.backup_detail import render_backup
 
@@ -243,3 +244,18 @@ async def test_narrow_terminal_hides_the_filters_behind_a_key(make_app: AppFacto
         await pilot.pause()
         assert sidebar.region.width == 0
         assert focus_of(app) is main.table
+
+
+async def test_empty_pages_are_skipped_within_a_budget_then_m_scans_on(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    wire.empty_after_first = True
+    app = make_app(page_size=2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert len(main.table.rows) == 2
+        assert len(wire.calls) == 1 + EMPTY_PAGE_BUDGET
+        assert "pages without new backups" in str(main.table.border_subtitle)
+        await pilot.press("m")
+        await settle(pilot)
+        assert len(wire.calls) == 1 + 2 * EMPTY_PAGE_BUDGET

@@ -126,3 +126,13 @@ def test_page_for_another_query_is_rejected() -> None:
         listing.accept(Page(query=other, token=None, backups=(b(1),), next_token=None))
     assert listing.count == 0
     assert not listing.started
+
+
+def test_pages_of_only_known_rows_count_toward_the_budget() -> None:
+    listing = Listing(QUERY)
+    listing.accept(page(None, [b(1)], "t0"))
+    for n in range(1, EMPTY_PAGE_BUDGET + 1):
+        update = listing.accept(page(f"t{n - 1}", [b(1)], f"t{n}"))
+    assert update.keep_going is False
+    assert listing.empty_streak == EMPTY_PAGE_BUDGET
+    assert listing.count == 1

@@ -86,7 +86,8 @@ class Listing:
         self.next_token = token
         self.started = True
         self.pages += 1
-        self.empty_streak = 0 if page.backups else self.empty_streak + 1
+        # A page of only already-seen rows adds nothing either: it counts toward the budget too.
+        self.empty_streak = 0 if update.appended else self.empty_streak + 1
         update.keep_going = (
             token is not None and not update.appended and self.empty_streak < EMPTY_PAGE_BUDGET
         )

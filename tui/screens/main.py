@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 
 from tui.backups import AwsError, BackupQuery, BackupSource, Listing, Page, PagingError, clean
 from tui.backups import describe_error as to_aws_error
+from tui.backups.paging import EMPTY_PAGE_BUDGET
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
 
@@ -37,6 +38,7 @@ class MainScreen(Screen[None]):
         Binding("slash", "focus_filters", "Filters", id="main.filters"),
         Binding("escape", "focus_table", "Back to table", show=False, id="main.back"),
         Binding("r", "refresh", "Refresh", id="main.refresh"),
+        Binding("m", "more", "Fetch the next page now", show=False, id="main.more"),
         Binding("f", "toggle_filters", "Show/hide filters", show=False, id="main.toggle"),
     ]
 
@@ -106,8 +108,13 @@ class MainScreen(Screen[None]):
         self.fetch_next()
 
     def fetch_next(self) -> None:
-        """Request the next page unless one is in flight, the list is complete, or it failed."""
-        if self.fetching or self.listing.done or self.error is not None:
+        """Request the next page unless one is in flight, the list is complete, or it failed.
+
+        After EMPTY_PAGE_BUDGET pages in a row that added nothing, scanning pauses until the
+        user asks for more (m): a filter matching nothing must not cost endless calls.
+        """
+        stalled = self.listing.empty_streak >= EMPTY_PAGE_BUDGET
+        if self.fetching or self.listing.done or self.error is not None or stalled:
             self._show_status()
             return
         if self.backup_query.region is None:
@@ -117,7 +124,7 @@ class MainScreen(Screen[None]):
         self._fetch(self.generation, self.listing.query, self.listing.next_token)
         self._show_status()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="pages", description="page")
+    @work(thread=True, exit_on_error=False, group="pages", description="describe_backups page")
     def _fetch(self, generation: int, query: BackupQuery, token: str | None) -> None:
         """Runs in a thread: one describe_backups call, the answer posted back as a message."""
         try:
@@ -192,6 +199,10 @@ class MainScreen(Screen[None]):
         elif self.fetching:
             status.append(f"{n} loaded · loading…" if n else "loading…")
             trailer = "▼ loading more…"
+        elif self.listing.empty_streak >= EMPTY_PAGE_BUDGET:
+            pages = self.listing.empty_streak
+            status.append(f"{n} loaded · {pages} pages without new backups · m scans on")
+            trailer = f"▼ still scanning: {pages} pages added nothing — press m to keep going"
         elif self.listing.done:
             status.append(f"{n} backup{'s' if n != 1 else ''} · complete")
             trailer = f"— end of list · {n} backups —" if n else None
@@ -246,6 +257,12 @@ class MainScreen(Screen[None]):
         if self.error is not None and not self.error.retryable:
             self.source.reset()
         self.start(self.backup_query)
+
+    def action_more(self) -> None:
+        """Fetch the next page now, even after a long run of empty pages."""
+        if self.listing.empty_streak >= EMPTY_PAGE_BUDGET:
+            self.listing.empty_streak = 0
+        self.fetch_next()
 
     def action_focus_filters(self) -> None:
         self.add_class("-filters-open")
