@@ -235,7 +235,8 @@ class MainScreen(Screen[None]):
 
     @on(BackupTable.NearEnd)
     def _near_end(self, event: BackupTable.NearEnd) -> None:
-        if not self.listing.done and self.error is None:
+        # Checked again here: the message may predate a page that has since filled the table.
+        if self.table.near_end() and not self.listing.done and self.error is None:
             self.fetch_next()
 
     @on(BackupTable.Highlighted)
