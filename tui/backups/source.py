@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
+from botocore.loaders import create_loader
+from botocore.regions import EndpointResolver
 
 from tui.backups.errors import describe_error
 from tui.backups.models import Backup, BackupQuery, Page
@@ -57,6 +59,11 @@ class BackupSource:
         self._session: boto3.Session | None = None
         self._clients: dict[str, CloudHSMV2Client] = {}
 
+    @property
+    def profile_label(self) -> str:
+        """The profile boto3 will use, as the AWS CLI names it: flag, AWS_PROFILE, default."""
+        return self.profile or os.environ.get("AWS_PROFILE") or "default"
+
     def _get_session(self) -> boto3.Session:
         with self._lock:
             if self._session is None:
@@ -76,15 +83,20 @@ class BackupSource:
         except Exception:
             return None
 
-    def available_regions(self) -> list[str]:
-        """Regions where botocore's endpoint data offers CloudHSM v2, for the region picker."""
+    @staticmethod
+    def available_regions() -> list[str]:
+        """Regions where botocore's endpoint data offers CloudHSM v2, for the region picker.
+
+        Read from botocore's bundled data without a Session, so a broken profile or config
+        cannot stop the app from starting (the first call reports it instead).
+        """
         try:
-            session = self._get_session()
+            resolver = EndpointResolver(create_loader().load_data("endpoints"))
+            regions: set[str] = set()
+            for partition in ("aws", "aws-us-gov", "aws-cn"):
+                regions.update(resolver.get_available_endpoints("cloudhsmv2", partition))
         except Exception:
-            session = boto3.Session(region_name="us-east-1")
-        regions = set(session.get_available_regions("cloudhsmv2"))
-        for partition in ("aws-us-gov", "aws-cn"):
-            regions.update(session.get_available_regions("cloudhsmv2", partition))
+            return []
         return sorted(regions)
 
     def client(self, region: str | None) -> CloudHSMV2Client:

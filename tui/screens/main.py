@@ -117,9 +117,6 @@ class MainScreen(Screen[None]):
         if self.fetching or self.listing.done or self.error is not None or stalled:
             self._show_status()
             return
-        if self.backup_query.region is None:
-            self._fail(to_aws_error(_no_region()))
-            return
         self.fetching = True
         self._fetch(self.generation, self.listing.query, self.listing.next_token)
         self._show_status()
@@ -284,9 +281,3 @@ class MainScreen(Screen[None]):
                 self.action_focus_filters()
         else:
             self.toggle_class("-filters-hidden")
-
-
-def _no_region() -> Exception:
-    from botocore.exceptions import NoRegionError
-
-    return NoRegionError()
