@@ -211,11 +211,8 @@ class MainScreen(Screen[None]):
         self._show_topbar(status)
 
     def _show_topbar(self, status: Text) -> None:
-        where = (
-            "DEMO (moto, offline)"
-            if self.settings.demo
-            else (f"profile {self.source.profile or 'default'}")
-        )
+        demo = self.settings.demo
+        where = "DEMO (moto, offline)" if demo else f"profile {clean(self.source.profile_label)}"
         bar = Text()
         bar.append("hsm-backups", style="bold")
         bar.append(f" · {where} · {self.backup_query.region or 'no region'} · ")
