@@ -202,7 +202,7 @@ class MainScreen(Screen[None]):
             trailer = f"▼ still scanning: {pages} pages added nothing — press m to keep going"
         elif self.listing.done:
             status.append(f"{n} backup{'s' if n != 1 else ''} · complete")
-            trailer = f"— end of list · {n} backups —" if n else None
+            trailer = f"— end of list · {n} backup{'s' if n != 1 else ''} —" if n else None
         else:
             status.append(f"{n} loaded · more available")
             trailer = "▼ more available — keep scrolling"
@@ -262,13 +262,14 @@ class MainScreen(Screen[None]):
     def action_focus_filters(self) -> None:
         self.add_class("-filters-open")
         self.remove_class("-filters-hidden")
-        self.query_one("#backup-ids").focus()
+        # set_focus, not .focus(): that one is deferred, and a quick Tab would act on the table.
+        self.set_focus(self.query_one("#backup-ids"))
 
     def action_focus_table(self) -> None:
         if self.focused is not None and self.query_one(FilterSidebar) in self.focused.ancestors:
             self.query_one(FilterSidebar).apply_now()
         self.remove_class("-filters-open")
-        self.table.focus()
+        self.set_focus(self.table)
 
     def action_toggle_filters(self) -> None:
         if self.has_class("-narrow"):
