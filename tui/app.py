@@ -72,13 +72,18 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
     regions: list[str]
     region: str | None
     if settings.demo:
-        from tui.backups.demo import DEMO_HOME_REGION, DEMO_REGIONS, WorldSpec, start_demo
+        from tui.backups.demo import (
+            DEMO_HOME_REGION,
+            DEMO_REGIONS,
+            WorldSpec,
+            lazy_session_factory,
+        )
 
         if source is None:
             # Anchored at "now", so ages, countdowns and the CREATE_IN_PROGRESS rows look live.
-            now = settings.clock().replace(second=0, microsecond=0)
-            world = start_demo(WorldSpec(anchor=now))
-            source = BackupSource(session_factory=world.session_factory(settings.demo_latency_ms))
+            spec = WorldSpec(anchor=settings.clock().replace(second=0, microsecond=0))
+            factory = lazy_session_factory(spec, settings.demo_latency_ms)
+            source = BackupSource(session_factory=factory)
         regions = list(DEMO_REGIONS)
         region = settings.region or DEMO_HOME_REGION
     else:

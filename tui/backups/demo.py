@@ -221,3 +221,21 @@ def start_demo(spec: WorldSpec | None = None) -> DemoWorld:
         mock.stop()
         raise
     return DemoWorld(spec, mock, seeder.backups, seeder.clusters, seeder.landmarks)
+
+
+def lazy_session_factory(
+    spec: WorldSpec, latency_ms: int = 0
+) -> Callable[[str | None], boto3.Session]:
+    """A session factory that starts the world on first use, not before.
+
+    BackupSource calls its factory from the first page worker's thread, so moto's import and
+    the seeding happen while the UI is already painting instead of before its first frame.
+    """
+    made: list[Callable[[str | None], boto3.Session]] = []
+
+    def make(profile: str | None) -> boto3.Session:
+        if not made:
+            made.append(start_demo(spec).session_factory(latency_ms))
+        return made[0](profile)
+
+    return make
