@@ -91,13 +91,17 @@ async def test_a_filter_change_clears_the_table_and_drops_the_late_page(
         main = app.main_screen
         await until(pilot, lambda: wire.waiting == 1, "first page in flight")
         app.screen.query_one("#state-PENDING_DELETION", Checkbox).value = True
-        await until(pilot, lambda: wire.waiting == 2, "the filtered page in flight")
-        assert wire.calls[1]["Filters"] == {"states": ["PENDING_DELETION"]}
-        # The new query's page arrives first, then the stale one.
-        wire.release_one(1)
-        await until(pilot, lambda: bool(main.table.rows), "filtered rows")
+        await until(pilot, lambda: main.generation == 2, "the filter applied")
+        assert main.table.rows == []
+        # One call on the wire at a time: the new query waits for the stale answer.
+        await pilot.pause(0.05)
+        assert len(wire.calls) == 1
         wire.release_one(0)
         await until(pilot, lambda: main.dropped_pages == 1, "stale page dropped")
+        assert main.table.rows == []
+        await until(pilot, lambda: len(wire.calls) == 2, "the filtered page requested")
+        assert wire.calls[1]["Filters"] == {"states": ["PENDING_DELETION"]}
+        wire.release()
         await settle(pilot)
         states = {b.state for b in main.table.rows}
         assert states == {"PENDING_DELETION"}
@@ -259,3 +263,36 @@ async def test_empty_pages_are_skipped_within_a_budget_then_m_scans_on(
         await pilot.press("m")
         await settle(pilot)
         assert len(wire.calls) == 1 + 2 * EMPTY_PAGE_BUDGET
+
+
+async def test_refresh_spam_during_a_slow_load_keeps_one_call_in_flight(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    wire.hold = True
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = app.main_screen
+        await until(pilot, lambda: wire.waiting == 1, "first page in flight")
+        for _ in range(5):
+            await pilot.press("r")
+        await pilot.pause(0.05)
+        assert len(wire.calls) == 1
+        wire.release()
+        await settle(pilot)
+        assert len(wire.calls) == 2  # the stale answer, then one call for the current query
+        assert main.dropped_pages == 1
+        assert [b.backup_id for b in main.table.rows] == _ids(world)[:50]
+
+
+async def test_a_click_selects_the_row_under_the_pointer(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        table = main.table
+        top = table.content_region.y  # the header line; rows start below it
+        for row in (0, 1, 4):
+            await pilot.click(offset=(table.content_region.x + 3, top + 1 + row))
+            assert table.cursor == row
+        await pilot.click(offset=(table.content_region.x + 3, top))  # the header: no change
+        assert table.cursor == 4
+        assert focus_of(app) is table

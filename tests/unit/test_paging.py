@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from tui.backups import Backup, BackupQuery, Listing, Page, PagingError
@@ -51,14 +53,6 @@ def test_same_backup_on_two_pages_is_shown_once_and_replaced_in_place() -> None:
     assert update.replaced[0][1].state == "PENDING_DELETION"
     assert listing.count == 4
     assert listing.index_of(b(4).backup_id) == 3
-
-
-def test_duplicate_within_one_page_is_kept_once() -> None:
-    listing = Listing(QUERY)
-    update = listing.accept(page(None, [b(1), b(1)], None))
-    assert [x.backup_id for x in update.appended] == [b(1).backup_id]
-    assert update.replaced == [(0, b(1))]
-    assert listing.count == 1
 
 
 @pytest.mark.parametrize("end", [None, ""])
@@ -136,3 +130,20 @@ def test_pages_of_only_known_rows_count_toward_the_budget() -> None:
     assert update.keep_going is False
     assert listing.empty_streak == EMPTY_PAGE_BUDGET
     assert listing.count == 1
+
+
+def test_the_same_backup_twice_on_one_page_is_one_row_with_the_later_copy() -> None:
+    listing = Listing(QUERY)
+    first, again = b(1), replace(b(1), state="DELETED")
+    update = listing.accept(page(None, [first, b(2), again], None))
+    assert update.appended == [again, b(2)]
+    assert update.replaced == []
+    assert listing.count == 2
+
+
+def test_backups_without_an_id_are_each_kept() -> None:
+    listing = Listing(QUERY)
+    nameless = Backup.from_api({"BackupState": "READY"})
+    update = listing.accept(page(None, [nameless, nameless, b(1)], None))
+    assert len(update.appended) == 3
+    assert listing.count == 3

@@ -19,6 +19,10 @@ from tui.backups import clean
         ("a\u2066b\u2069c\u200fd", "a b c d"),  # isolates and marks
         ("line one\nline two\ttab", "line one line two tab"),
         ("a\r\n\x1b\x1bb", "a b"),  # a run of controls becomes one space
+        ("ad\u200bmin", "ad min"),  # zero-width space cannot hide inside a word
+        ("a\u2028b\u2029c", "a b c"),  # line and paragraph separators
+        ("\ufeffbom\xadshy", " bom shy"),  # BOM, soft hyphen
+        ("tag\U000e0041\U000e007fs", "tag s"),  # Unicode tag characters (invisible)
     ],
 )
 def test_strips_controls(raw: str, expected: str) -> None:

@@ -74,11 +74,18 @@ class Listing:
                 "stopped here rather than loop."
             )
         update = ListingUpdate()
+        first_new = self.count
         for backup in page.backups:
+            if not backup.backup_id:  # malformed, but still shown: nothing to de-duplicate by
+                self._index[f"\0no-id-{self.count}"] = self.count
+                update.appended.append(backup)
+                continue
             row = self._index.get(backup.backup_id)
             if row is None:
-                self._index[backup.backup_id] = len(self._index)
+                self._index[backup.backup_id] = self.count
                 update.appended.append(backup)
+            elif row >= first_new:  # twice on this very page: the later copy wins, one row
+                update.appended[row - first_new] = backup
             else:
                 update.replaced.append((row, backup))
         if token is not None:

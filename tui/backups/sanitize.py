@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import re
 
-# C0 controls (tab and newline included: a cell is one line), DEL, C1 controls, and the Unicode
-# bidi marks, embeddings, overrides and isolates that can reorder what the eye reads.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+# C0 controls (tab and newline included: a cell is one line), DEL, C1 controls; the Unicode
+# bidi marks, embeddings, overrides and isolates that can reorder what the eye reads; and the
+# invisible ones that can hide or fake text or break column widths: soft hyphen, zero-width
+# space/joiners, word joiner, BOM, line/paragraph separators and the tag characters.
+_CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\U000e0000-\U000e007f]+"
+)
 
 
 def clean(value: object) -> str:

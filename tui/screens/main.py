@@ -64,7 +64,9 @@ class MainScreen(Screen[None]):
         self.regions = regions
         self.generation = 0
         self.listing = Listing(self.backup_query)
-        self.fetching = False
+        #: The generation of the one describe_backups call in flight, None when idle. One slot
+        #: for all queries: a new query's first page waits for a stale call to come back.
+        self.in_flight: int | None = None
         self.error: AwsError | None = None
         self.dropped_pages = 0
 
@@ -96,15 +98,23 @@ class MainScreen(Screen[None]):
 
     # ---- the listing ------------------------------------------------------------------------
 
+    @property
+    def fetching(self) -> bool:
+        """True while a call is in flight, for this query or a stale one we wait out."""
+        return self.in_flight is not None
+
     def start(self, query: BackupQuery) -> None:
-        """Begin `query` from its first page; anything still in flight becomes stale."""
+        """Begin `query` from its first page; anything still in flight becomes stale.
+
+        Never a second call alongside a stale one: pressing r five times during a slow load
+        must not put five calls on the wire (and invite throttling).
+        """
         self.generation += 1
         self.backup_query = query
         self.listing = Listing(query)
-        self.fetching = False
         self.error = None
         self.table.clear()
-        self.table.set_message(None)
+        self.table.set_message(Text(f"Loading backups in {query.region or 'the default region'}…"))
         self.fetch_next()
 
     def fetch_next(self) -> None:
@@ -117,7 +127,7 @@ class MainScreen(Screen[None]):
         if self.fetching or self.listing.done or self.error is not None or stalled:
             self._show_status()
             return
-        self.fetching = True
+        self.in_flight = self.generation
         self._fetch(self.generation, self.listing.query, self.listing.next_token)
         self._show_status()
 
@@ -132,20 +142,27 @@ class MainScreen(Screen[None]):
             message = self.PageLoaded(generation, page)
         self.post_message(message)
 
+    def _landed(self, generation: int) -> bool:
+        """Free the slot; False (and the waiting query goes ahead) when the answer is stale."""
+        self.in_flight = None
+        if generation == self.generation:
+            return True
+        self.dropped_pages += 1
+        self.fetch_next()
+        return False
+
     @on(PageLoaded)
     def _page_loaded(self, event: PageLoaded) -> None:
-        if event.generation != self.generation:
-            self.dropped_pages += 1
+        if not self._landed(event.generation):
             return
-        self.fetching = False
         try:
             update = self.listing.accept(event.page)
         except PagingError as exc:
             self._fail(to_aws_error(exc))
             return
+        self.table.append(update.appended)
         for index, backup in update.replaced:
             self.table.replace(index, backup)
-        self.table.append(update.appended)
         if self.listing.done and not self.table.rows:
             self.table.set_message(Text("No backups match these filters.", style="dim"))
         if update.keep_going or (not self.listing.done and self.table.near_end()):
@@ -155,17 +172,15 @@ class MainScreen(Screen[None]):
 
     @on(PageFailed)
     def _page_failed(self, event: PageFailed) -> None:
-        if event.generation != self.generation:
-            self.dropped_pages += 1
-            return
-        self.fetching = False
-        self._fail(event.error)
+        if self._landed(event.generation):
+            self._fail(event.error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The last net: a worker that died of a bug still ends up as a visible error."""
         if event.state == WorkerState.ERROR and event.worker.group == "pages":
-            self.fetching = False
-            self._fail(to_aws_error(event.worker.error or RuntimeError("worker failed")))
+            generation = self.in_flight if self.in_flight is not None else self.generation
+            if self._landed(generation):
+                self._fail(to_aws_error(event.worker.error or RuntimeError("worker failed")))
 
     def _fail(self, error: AwsError) -> None:
         self.error = error

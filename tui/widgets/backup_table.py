@@ -187,10 +187,7 @@ class BackupTable(ScrollView, can_focus=True):
         if not new:
             return
         first = not self.rows
-        widths = self._widths
-        for i, column in enumerate(COLUMNS):
-            widest = max(cell_len(clean(column.cell(b))) for b in new)
-            widths[i] = max(widths[i], min(column.max_width, widest))
+        self._widen(new)
         self.rows.extend(new)
         self._update_virtual_size()
         self.refresh()
@@ -201,16 +198,27 @@ class BackupTable(ScrollView, can_focus=True):
     def replace(self, index: int, backup: Backup) -> None:
         """Update one row in place (the API returned the same backup again with new data)."""
         self.rows[index] = backup
+        self._widen([backup])
+        self._update_virtual_size()
         self.refresh()
         if index == self.cursor:
             self._last_highlight = (-1, None)
             self._post_highlight()
+
+    def _widen(self, backups: list[Backup]) -> None:
+        """Grow column widths to fit `backups` (never shrink: columns must not jump about)."""
+        widths = self._widths
+        for i, column in enumerate(COLUMNS):
+            widest = max(cell_len(clean(column.cell(b))) for b in backups)
+            widths[i] = max(widths[i], min(column.max_width, widest))
 
     def set_trailer(self, text: str | None) -> None:
         """A dim line after the last row: "loading…", "more below", or nothing when complete."""
         if text != self._trailer:
             self._trailer = text
             self._update_virtual_size()
+            if self.rows and self.cursor == len(self.rows) - 1:
+                self._scroll_cursor_into_view()
             self.refresh()
 
     def set_message(self, message: Text | None) -> None:
@@ -245,15 +253,30 @@ class BackupTable(ScrollView, can_focus=True):
         if not self.rows:
             return
         index = max(0, min(len(self.rows) - 1, index))
-        self.cursor = index
-        top = int(self.scroll_y)
-        if index < top:
-            self.scroll_to(y=index, animate=False, immediate=True)
-        elif index > top + self._body_height - 1:
-            self.scroll_to(y=index - self._body_height + 1, animate=False, immediate=True)
-        self.refresh()
+        old, self.cursor = self.cursor, index
+        if not self._scroll_cursor_into_view():
+            # Only the two rows that changed look are repainted, not the whole view.
+            self.refresh_line(old + 1)
+            self.refresh_line(index + 1)
         self._post_highlight()
         self.check_near_end()
+
+    def _scroll_cursor_into_view(self) -> bool:
+        """Scroll so the cursor row is visible; on the last row show the trailer line too.
+
+        Returns True when the view scrolled (and so repaints whole).
+        """
+        top = round(self.scroll_y)
+        on_last = self.cursor == len(self.rows) - 1
+        bottom_needed = self.cursor + (1 if on_last and self._trailer else 0)
+        if self.cursor < top:
+            target = self.cursor
+        elif bottom_needed > top + self._body_height - 1:
+            target = bottom_needed - self._body_height + 1
+        else:
+            return False
+        self.scroll_to(y=target, animate=False, immediate=True)
+        return True
 
     def _post_highlight(self) -> None:
         backup = self.current
@@ -268,6 +291,9 @@ class BackupTable(ScrollView, can_focus=True):
             self.check_near_end()
 
     def on_resize(self, event: events.Resize) -> None:
+        """Keep the cursor row on screen when the terminal shrinks."""
+        if self.rows:
+            self._scroll_cursor_into_view()
         self.check_near_end()
 
     # ---- actions ------------------------------------------------------------------------
@@ -296,9 +322,10 @@ class BackupTable(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click moves the cursor; a click on the cursor row selects it."""
-        if event.y < 1:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y < 1:  # outside the rows, or on the header
             return
-        index = int(self.scroll_y) + event.y - 1
+        index = round(self.scroll_y) + offset.y - 1
         if 0 <= index < len(self.rows):
             if index == self.cursor:
                 self.action_select()
