@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from botocore.exceptions import ClientError, EndpointConnectionError
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Input, Select
 
 from tests.ui.conftest import AppFactory, Wire
 from tests.ui.helpers import focus_of, screen_text, settle, text_of, until
@@ -296,3 +296,24 @@ async def test_a_click_selects_the_row_under_the_pointer(make_app: AppFactory) -
         await pilot.click(offset=(table.content_region.x + 3, top))  # the header: no change
         assert table.cursor == 4
         assert focus_of(app) is table
+
+
+async def test_region_shared_and_sort_from_the_sidebar(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        screen = app.screen
+        screen.query_one("#region", Select).value = "eu-west-1"
+        screen.query_one("#shared", Checkbox).value = True
+        screen.query_one("#sort", Select).value = "asc"
+        await until(pilot, lambda: main.generation == 2, "one query for the three changes")
+        await settle(pilot)
+        assert main.generation == 2
+        assert wire.calls[-1]["Shared"] is True
+        assert wire.calls[-1]["SortAscending"] is True
+        expected = [b["BackupId"] for b in reversed(world.backups("eu-west-1", shared=True))]
+        assert expected, "the demo shares backups into eu-west-1"
+        assert [b.backup_id for b in main.table.rows] == expected
+        assert "eu-west-1" in screen_text(app).splitlines()[0]
