@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -13,7 +13,7 @@ import pytest
 
 from tui.app import HsmBackupsApp, build_app
 from tui.backups import BackupQuery, BackupSource
-from tui.backups.demo import DEMO_ANCHOR, DEMO_HOME_REGION, DemoWorld, WorldSpec, start_demo
+from tui.backups.demo import DEMO_ANCHOR, DEMO_HOME_REGION, DemoWorld
 from tui.settings import Settings
 
 #: The frozen "now" of every UI test: a few days after the demo world's anchor.
@@ -73,12 +73,9 @@ class Wire:
 
 
 @pytest.fixture
-def world() -> Iterator[DemoWorld]:
-    demo = start_demo(WorldSpec())
-    try:
-        yield demo
-    finally:
-        demo.stop()
+def world(demo_world: DemoWorld) -> DemoWorld:
+    """The default demo world (started and stopped by the suite-wide fixture)."""
+    return demo_world
 
 
 @pytest.fixture
