@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
+from botocore.awsrequest import AWSResponse
+from botocore.compat import HTTPHeaders
 
-from tui.backups.demo_data import OTHER_ACCOUNT, REGION_PLANS
+from tui.backups.demo_data import DENIED_REGION, NOT_ENABLED_REGION, OTHER_ACCOUNT, REGION_PLANS
 
 if TYPE_CHECKING:
     from moto.cloudhsmv2.models import Backup, CloudHSMV2Backend, Cluster
@@ -25,9 +27,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_ACCOUNT",
     "DEMO_ANCHOR",
+    "DEMO_DENIED_REGION",
     "DEMO_HOME_REGION",
+    "DEMO_NOT_ENABLED_REGION",
     "DEMO_OTHER_ACCOUNT",
     "DEMO_REGIONS",
+    "DEMO_SEARCH_REGIONS",
     "DemoWorld",
     "WorldSpec",
     "start_demo",
@@ -37,6 +42,26 @@ DEMO_ACCOUNT = "123456789012"
 DEMO_OTHER_ACCOUNT = OTHER_ACCOUNT
 DEMO_REGIONS: tuple[str, ...] = tuple(plan.region for plan in REGION_PLANS)
 DEMO_HOME_REGION = DEMO_REGIONS[0]
+#: A region where the demo identity lacks permission: every CloudHSM call is access denied.
+DEMO_DENIED_REGION = DENIED_REGION
+#: An opt-in region the demo account has not enabled: every call fails as AWS then answers.
+DEMO_NOT_ENABLED_REGION = NOT_ENABLED_REGION
+#: Where the demo's all-region copy search looks: the world's regions plus the two that fail.
+DEMO_SEARCH_REGIONS: tuple[str, ...] = (*DEMO_REGIONS, DEMO_DENIED_REGION, DEMO_NOT_ENABLED_REGION)
+#: region -> (HTTP status, error code, message) for the regions that refuse every call.
+DEMO_FAILING_REGIONS: dict[str, tuple[int, str, str]] = {
+    DEMO_DENIED_REGION: (
+        400,
+        "CloudHsmAccessDeniedException",
+        f"User: arn:aws:iam::{DEMO_ACCOUNT}:user/demo is not authorized to perform this "
+        f"operation in {DEMO_DENIED_REGION} with an explicit deny in a service control policy",
+    ),
+    DEMO_NOT_ENABLED_REGION: (
+        400,
+        "UnrecognizedClientException",
+        "The security token included in the request is invalid",
+    ),
+}
 #: "Now" in the demo world. Fixed, so tests and snapshots see the same ages and purge dates.
 DEMO_ANCHOR = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -69,6 +94,27 @@ def _aware(item: dict[str, Any]) -> dict[str, Any]:
     if isinstance(item.get("TagList"), list):
         item["TagList"] = [dict(tag) for tag in item["TagList"]]
     return item
+
+
+def _refuse_failing_regions(**kwargs: Any) -> Any:
+    """A `before-call` hook: answer for the failing demo regions as AWS would, without moto.
+
+    A `before-call` handler that returns (http response, parsed body) replaces the request,
+    and botocore then raises the operation's modelled error for a status >= 300, exactly as for
+    a real error response. No retry applies: the request never reaches the endpoint.
+    (Typed `-> Any` because botocore-stubs declares event handlers as returning None.)
+    """
+    context = kwargs.get("context") or {}
+    failure = DEMO_FAILING_REGIONS.get(str(context.get("client_region")))
+    if failure is None:
+        return None
+    status, code, message = failure
+    http = AWSResponse("https://cloudhsmv2.demo.invalid/", status, HTTPHeaders(), None)
+    parsed = {
+        "Error": {"Code": code, "Message": message},
+        "ResponseMetadata": {"HTTPStatusCode": status, "HTTPHeaders": {}, "RetryAttempts": 0},
+    }
+    return http, parsed
 
 
 def _account_of(arn: str) -> str:
@@ -120,8 +166,15 @@ class DemoWorld:
     ) -> None:
         self.spec = spec
         self.regions = DEMO_REGIONS
-        #: Named backups worth pointing at: "chain" (three regions long), "copied_twice",
-        #: "orphan_copy", "cluster_gone", "shared" -> ((region, backup id), ...).
+        #: Where the all-region copy search looks in the demo: `regions` plus one region that
+        #: denies access and one that is not enabled (see `session_factory`).
+        self.search_regions = DEMO_SEARCH_REGIONS
+        #: Named backups worth pointing at -> ((region, backup id), ...): "chain" (three regions
+        #: long, origin first), "copied_twice", "orphan_copy" (its source is gone),
+        #: "copy_of_deleted" (origin, its DELETED copy, the copy of that copy),
+        #: "copy_from_denied_region" and "copy_from_not_enabled_region" (their sources live in
+        #: a region the demo cannot read), "cluster_gone" (all NeverExpires but the last, so
+        #: expiry is "unknown" for that one), "shared".
         self.landmarks = landmarks
         self._mock: MockAWS | None = mock
         self._backups = backups
@@ -152,6 +205,8 @@ class DemoWorld:
         endpoint URL, so a user's environment cannot send demo calls anywhere but moto.
         With `latency_ms`, every CloudHSM call sleeps first, to make lazy loading visible;
         `before-call` runs before moto's `before-send` interception, so the delay is real.
+        Calls to DEMO_DENIED_REGION and DEMO_NOT_ENABLED_REGION fail (after the delay) with
+        the error AWS gives there: CloudHsmAccessDeniedException, UnrecognizedClientException.
         """
         delay = max(0, latency_ms) / 1000
 
@@ -165,6 +220,7 @@ class DemoWorld:
             core.set_config_variable("ignore_configured_endpoint_urls", True)
             if delay:
                 core.register("before-call.cloudhsmv2", sleep)
+            core.register("before-call.cloudhsmv2", _refuse_failing_regions)
             return boto3.Session(
                 aws_access_key_id="demo",
                 aws_secret_access_key="demo",

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 #: The account that shares a few backups with the demo account (Shared=True finds them).
 OTHER_ACCOUNT = "210987654321"
+#: A region where the demo identity may not call CloudHSM (every call is access denied).
+DENIED_REGION = "ap-northeast-1"
+#: An opt-in region the demo account has not enabled (every call: UnrecognizedClientException).
+NOT_ENABLED_REGION = "me-south-1"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,10 @@ from moto.cloudhsmv2.models import Backup, Cluster
 
 from tui.backups.demo_data import (
     COPY_ROUTES,
+    DENIED_REGION,
     HOSTILE_KEYS,
     HOSTILE_VALUES,
+    NOT_ENABLED_REGION,
     OTHER_ACCOUNT,
     REGION_PLANS,
     TAG_COUNT_WEIGHTS,
@@ -45,6 +47,7 @@ class Seeder:
 
     def __init__(self, anchor: datetime, seed: int, scale: float, account: str) -> None:
         self.now = anchor
+        self.seed = seed
         self.rng = random.Random(seed)
         self.scale = scale
         self.account = account
@@ -53,6 +56,7 @@ class Seeder:
         self.backups: dict[str, list[Backup]] = {p.region: [] for p in REGION_PLANS}
         self.clusters: dict[str, list[Cluster]] = {p.region: [] for p in REGION_PLANS}
         self.landmarks: Landmarks = {}
+        self.gone_cluster = ""  # the retired cluster's ID, set by retired_and_shared
 
     def new_id(self, prefix: str) -> str:
         """A real-looking ID (`prefix` + 11 base32 characters), unique in this world."""
@@ -257,7 +261,7 @@ class Seeder:
     def retired_and_shared(self, home: str, shared: Iterable[tuple[str, int]]) -> None:
         """Backups of a cluster that no longer exists, and backups another account shares."""
         plan = REGION_PLANS[0].clusters[2]
-        gone = self.new_id("cluster-")
+        gone = self.gone_cluster = self.new_id("cluster-")
         ids = []
         for _ in range(self.count(3, least=2)):
             created = self.now - timedelta(days=200 + self.rng.randrange(130), hours=9)
@@ -286,8 +290,59 @@ class Seeder:
                     item.tag_list = [*item.tag_list, {"Key": key, "Value": value}]
                     k += 1
 
+    def lineage_cases(self) -> None:
+        """Lineage landmarks: a copy of a DELETED copy, and copies from regions we cannot read.
+
+        Seeded last and from a Random of their own, so every other backup, ID and hostile tag
+        stays exactly as it was; all are older than the first page of us-east-1 and eu-west-1,
+        so those pages do not change either. The sources of the two copies from unreadable
+        regions exist nowhere in the world: the demo refuses every call to those regions.
+        """
+        saved, self.rng = self.rng, random.Random(f"lineage-{self.seed}")
+        home, eu, west, ap = (p.region for p in REGION_PLANS)
+        plan = REGION_PLANS[0].clusters[2]  # 379 days: a 300-day-old backup is still READY
+        cluster = self.clusters[home][2]
+        midnight = self.now.replace(hour=0, minute=0, second=0, microsecond=0)
+        created = midnight - 300 * _DAY + timedelta(hours=3, minutes=14)
+        origin = self.backup(home, cluster.cluster_id, plan, created, self.tags(plan))
+        origin.never_expires = False
+        deleted = self.copy(origin, home, eu)  # later deleted by hand: copies never expire
+        deleted.backup_state = "DELETED"
+        _delete_at(deleted, self.now - 31 * _DAY - timedelta(seconds=self.rng.randrange(86_400)))
+        survivor = self.copy(deleted, eu, ap)
+        self.landmarks["copy_of_deleted"] = (
+            (home, origin.backup_id),
+            (eu, deleted.backup_id),
+            (ap, survivor.backup_id),
+        )
+        # The retired cluster's other backups are all NeverExpires; this one is not, so its
+        # expiry is "unknown" (the cluster, and with it the retention policy, is gone).
+        created = midnight - 150 * _DAY + timedelta(hours=9, seconds=self.rng.randrange(600))
+        unknown = self.backup(home, self.gone_cluster, plan, created, [])
+        unknown.tag_list = [{"Key": "Name", "Value": "retired"}]
+        self.landmarks["cluster_gone"] = (
+            *self.landmarks["cluster_gone"],
+            (home, unknown.backup_id),
+        )
+        like = REGION_PLANS[0].clusters[0]
+        for name, src, dst, days in (
+            ("copy_from_denied_region", DENIED_REGION, ap, 20),
+            ("copy_from_not_enabled_region", NOT_ENABLED_REGION, west, 12),
+        ):
+            theirs = self.new_id("cluster-")
+            created = self.now - days * _DAY - timedelta(seconds=self.rng.randrange(3600, 7200))
+            item = self.backup(dst, theirs, like, created, self.tags(like))
+            item.copy_timestamp = item.create_timestamp
+            item.source_region, item.source_backup = src, self.new_id("backup-")
+            item.source_cluster = theirs
+            self.landmarks[name] = ((dst, item.backup_id),)
+        self.rng = saved
+
     def build(self, hostile: bool) -> None:
-        """Seed everything in a fixed order; hostile tags come last so they change nothing else."""
+        """Seed everything in a fixed order; hostile tags come last so they change nothing else.
+
+        The lineage landmarks come after even those, from their own Random (see lineage_cases).
+        """
         for plan in REGION_PLANS:
             self.natives(plan.region, plan.natives, plan.clusters)
         self.retired_and_shared(
@@ -296,3 +351,4 @@ class Seeder:
         self.copies()
         if hostile:
             self.hostile()
+        self.lineage_cases()

@@ -1,0 +1,366 @@
+"""Retention and expiry: each cluster's policy read once, and when each backup goes away."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from tui.backups.errors import AwsError
+from tui.backups.models import Backup, as_utc
+from tui.backups.sanitize import clean
+from tui.backups.source import BackupSource
+from tui.timefmt import span, stamp
+
+__all__ = [
+    "CLUSTER_BATCH",
+    "SHORT_MAX",
+    "ClusterCache",
+    "ClusterInfo",
+    "Expiry",
+    "ExpiryKind",
+    "expiry",
+    "fetch_clusters",
+    "needs_cluster",
+]
+
+#: Cluster IDs per describe_clusters request. The API documents no limit for a filter's list,
+#: so this matches its page size (MaxResults 1–25): one batch is normally one call.
+CLUSTER_BATCH = 25
+#: The longest `Expiry.short`, in terminal cells (every short text is ASCII or "…").
+SHORT_MAX = 22
+#: Pages one batch may take before we stop following NextToken (a loop guard, never reached).
+_PAGE_BUDGET = 20
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterInfo:
+    """What describe_clusters said about one cluster, or why it could not say."""
+
+    region: str
+    cluster_id: str
+    #: False: describe_clusters did not return it (cluster gone) or it could not be read.
+    found: bool
+    #: From BackupRetentionPolicy {"Type": "DAYS", "Value": "90"}; None without a policy.
+    retention_days: int | None
+    state: str | None = None
+    #: The AwsError code when the cluster could not be read, e.g. CloudHsmAccessDeniedException.
+    error: str | None = None
+
+
+def _retention_days(policy: object) -> int | None:
+    """Days from a BackupRetentionPolicy; None when absent or not a DAYS policy we can read."""
+    if not isinstance(policy, dict) or str(policy.get("Type", "")).upper() != "DAYS":
+        return None
+    value = policy.get("Value")
+    try:
+        days = int(str(value).strip())
+    except ValueError:
+        return None
+    return days if days > 0 else None
+
+
+def _info(region: str, item: dict[str, Any]) -> ClusterInfo:
+    state = item.get("State")
+    return ClusterInfo(
+        region=region,
+        cluster_id=str(item.get("ClusterId", "")),
+        found=True,
+        retention_days=_retention_days(item.get("BackupRetentionPolicy")),
+        state=state if isinstance(state, str) else None,
+    )
+
+
+def fetch_clusters(
+    source: BackupSource, region: str, cluster_ids: Iterable[str]
+) -> dict[str, ClusterInfo]:
+    """Describe `cluster_ids` in `region`: one entry per unique requested ID. Never raises AwsError.
+
+    Batches of CLUSTER_BATCH IDs with `Filters={"clusterIds": batch}`, following NextToken.
+    An ID the API does not return is `found=False` (the cluster is gone); an AwsError on a batch
+    marks that batch's unanswered IDs `found=False, error=<code>`, and the other batches go on.
+    """
+    ids = list(dict.fromkeys(i for i in cluster_ids if i))
+    out: dict[str, ClusterInfo] = {}
+    for start in range(0, len(ids), CLUSTER_BATCH):
+        batch = ids[start : start + CLUSTER_BATCH]
+        wanted = set(batch)
+        error: str | None = None
+        token: str | None = None
+        seen_tokens: set[str] = set()
+        for _ in range(_PAGE_BUDGET):
+            params: dict[str, Any] = {"Filters": {"clusterIds": batch}, "MaxResults": CLUSTER_BATCH}
+            if token:
+                params["NextToken"] = token
+            try:
+                response = source.call(region, "describe_clusters", **params)
+            except AwsError as exc:
+                error = exc.code
+                break
+            for item in response.get("Clusters") or []:
+                if isinstance(item, dict) and item.get("ClusterId") in wanted:
+                    info = _info(region, item)
+                    out[info.cluster_id] = info
+            nxt = response.get("NextToken")
+            if not isinstance(nxt, str) or not nxt or nxt in seen_tokens:
+                break
+            seen_tokens.add(nxt)
+            token = nxt
+        for cluster_id in batch:
+            if cluster_id not in out:
+                out[cluster_id] = ClusterInfo(region, cluster_id, False, None, error=error)
+    return {cluster_id: out[cluster_id] for cluster_id in ids}
+
+
+class ClusterCache:
+    """Cluster look-ups for one session, shared by workers: thread-safe, cleared on refresh.
+
+    `missing()` marks what it returns as in flight, so two workers asking at once never fetch
+    the same cluster twice; `put()` (or `release()` for a fetch that was abandoned) ends that.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._infos: dict[tuple[str, str], ClusterInfo] = {}
+        self._in_flight: set[tuple[str, str]] = set()
+
+    def get(self, region: str, cluster_id: str) -> ClusterInfo | None:
+        """The cached answer, or None when it has not been fetched (yet)."""
+        with self._lock:
+            return self._infos.get((region, cluster_id))
+
+    def missing(self, region: str, cluster_ids: Iterable[str]) -> list[str]:
+        """IDs (unique, in order) neither cached nor being fetched; marks them in flight."""
+        out: list[str] = []
+        with self._lock:
+            for cluster_id in dict.fromkeys(i for i in cluster_ids if i):
+                key = (region, cluster_id)
+                if key not in self._infos and key not in self._in_flight:
+                    self._in_flight.add(key)
+                    out.append(cluster_id)
+        return out
+
+    def put(self, infos: Iterable[ClusterInfo]) -> None:
+        """Store answers (replacing older ones) and clear their in-flight marks."""
+        with self._lock:
+            for info in infos:
+                key = (info.region, info.cluster_id)
+                self._infos[key] = info
+                self._in_flight.discard(key)
+
+    def release(self, region: str, cluster_ids: Iterable[str]) -> None:
+        """Drop in-flight marks without an answer (a cancelled fetch), so they are asked again."""
+        with self._lock:
+            for cluster_id in cluster_ids:
+                self._in_flight.discard((region, cluster_id))
+
+    def clear(self) -> None:
+        """Forget everything, in-flight marks included (refresh)."""
+        with self._lock:
+            self._infos.clear()
+            self._in_flight.clear()
+
+
+ExpiryKind = Literal[
+    "expires",
+    "overdue",
+    "never-exempt",
+    "never-copy",
+    "never-no-policy",
+    "unknown",
+    "checking",
+    "pending-deletion",
+    "deleted",
+    "creating",
+    "no-state",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Expiry:
+    """When a backup becomes eligible for deletion (or is deleted), and why."""
+
+    kind: ExpiryKind
+    #: The instant it becomes eligible for deletion / is deleted (aware UTC), when known.
+    when: datetime | None
+    #: The table cell, at most SHORT_MAX cells: "in 83 d", "deleted in 4 d 3 h", "never (exempt)".
+    short: str
+    #: One or two sentences for the detail pane: the exact UTC time and the reason.
+    detail: str
+    #: PENDING_DELETION with under 24 h left or past due; a READY backup past its retention.
+    urgent: bool = False
+
+
+def needs_cluster(backup: Backup) -> bool:
+    """Whether `expiry` of this backup depends on its cluster's retention policy.
+
+    Only READY, non-exempt, non-copy backups with a CreateTimestamp and a ClusterId do; the UI
+    fetches clusters for those alone (a copy's ClusterId names a cluster in another region).
+    """
+    return (
+        backup.state == "READY"
+        and backup.never_expires is not True
+        and not backup.is_copy
+        and backup.created is not None
+        and bool(backup.cluster_id)
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    """Aware UTC; a naive datetime is taken to be UTC already."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _at(value: datetime) -> str:
+    return f"{stamp(value, seconds=True)} UTC"
+
+
+def _pending(backup: Backup, now: datetime) -> Expiry:
+    when = as_utc(backup.delete_at)
+    if when is None:
+        return Expiry(
+            "pending-deletion",
+            None,
+            "pending deletion",
+            "Pending deletion, but the API gave no DeleteTimestamp. Until AWS deletes it "
+            "(up to 7 days after the request) it can still be restored.",
+        )
+    left = (when - now).total_seconds()
+    if left <= 0:
+        return Expiry(
+            "pending-deletion",
+            when,
+            "deleting now",
+            f"Pending deletion: AWS was due to delete it at {_at(when)} and is deleting it now.",
+            urgent=True,
+        )
+    return Expiry(
+        "pending-deletion",
+        when,
+        f"deleted in {span(left)}",
+        f"Pending deletion: AWS deletes it for good at {_at(when)}, in {span(left)}. "
+        "Until then it can still be restored.",
+        urgent=left < _DAY.total_seconds(),
+    )
+
+
+def _copy_note(backup: Backup) -> str:
+    region = clean(backup.source_region or "another region")
+    return (
+        f"A copy from {region}: copies in another region are not associated with a cluster "
+        "and have no retention policy, so delete them by hand."
+    )
+
+
+def _by_policy(backup: Backup, cluster: ClusterInfo, created: datetime, now: datetime) -> Expiry:
+    cid, region = clean(cluster.cluster_id), clean(cluster.region)
+    if cluster.state == "DELETED":
+        return Expiry(
+            "unknown",
+            None,
+            "unknown",
+            f"Expiry unknown: cluster {cid} in {region} is DELETED, so its retention policy "
+            "no longer applies as listed.",
+        )
+    days = cluster.retention_days
+    if days is None:
+        return Expiry(
+            "never-no-policy",
+            None,
+            "never (no policy)",
+            f"Cluster {cid} has no backup retention policy, so AWS keeps this backup until it "
+            "is deleted by hand.",
+        )
+    when = created + days * _DAY
+    why = f"created {_at(created)} + the {days}-day retention policy of cluster {cid}"
+    left = (when - now).total_seconds()
+    if left > 0:
+        return Expiry(
+            "expires",
+            when,
+            f"in {span(left)}",
+            f"Eligible for deletion at {_at(when)}: {why}. AWS never deletes a cluster's last "
+            "backup.",
+        )
+    late = -left
+    return Expiry(
+        "overdue",
+        when,
+        "due now" if late < _DAY.total_seconds() else f"overdue {span(late)}",
+        f"Eligible for deletion since {_at(when)}: {why}. AWS purges it soon, unless it is "
+        "the cluster's last backup, which AWS never deletes.",
+        urgent=True,
+    )
+
+
+def expiry(backup: Backup, cluster: ClusterInfo | None, now: datetime) -> Expiry:
+    """When `backup` becomes eligible for deletion, and why: the one place these rules live.
+
+    In order: PENDING_DELETION counts down to DeleteTimestamp; DELETED and CREATE_IN_PROGRESS
+    are plain; any other non-READY state is "no-state". For READY: NeverExpires wins, then a
+    copy (no cluster, no policy), then a missing CreateTimestamp or ClusterId is "unknown";
+    `cluster` None means its look-up is still running ("checking"); a cluster not found or not
+    readable is "unknown" with the reason. Otherwise CreateTimestamp + the policy's days:
+    "expires" before that instant, "overdue" from it on (exactly at it: "due now").
+    `now` may be in any time zone; naive datetimes are taken as UTC.
+    """
+    now = _utc(now)
+    state = backup.state
+    if state == "PENDING_DELETION":
+        return _pending(backup, now)
+    if state == "DELETED":
+        gone = as_utc(backup.delete_at)
+        return Expiry(
+            "deleted",
+            gone,
+            "deleted",
+            f"Deleted at {_at(gone)}." if gone else "Deleted (the API gave no DeleteTimestamp).",
+        )
+    if state == "CREATE_IN_PROGRESS":
+        return Expiry(
+            "creating", None, "creating", "Backup in progress: its expiry is known once READY."
+        )
+    if state != "READY":
+        said = "no BackupState" if state is None else f"BackupState {clean(state)!r}"
+        return Expiry("no-state", None, "—", f"The API gave {said}, so no expiry is computed.")
+    if backup.never_expires is True:
+        detail = (
+            "NeverExpires is set: the backup is exempt from its cluster's retention policy and "
+            "stays until it is deleted by hand."
+        )
+        if backup.is_copy:
+            detail += " " + _copy_note(backup)
+        return Expiry("never-exempt", None, "never (exempt)", detail)
+    if backup.is_copy:
+        return Expiry("never-copy", None, "never (copy)", _copy_note(backup))
+    created = as_utc(backup.created)
+    if created is None:
+        return Expiry(
+            "unknown", None, "unknown", "Expiry unknown: the API gave no CreateTimestamp."
+        )
+    if not backup.cluster_id:
+        return Expiry("unknown", None, "unknown", "Expiry unknown: the backup names no cluster.")
+    if cluster is None:
+        return Expiry(
+            "checking",
+            None,
+            "…",
+            f"Reading the retention policy of cluster {clean(backup.cluster_id)}…",
+        )
+    if not cluster.found:
+        cid, region = clean(cluster.cluster_id), clean(cluster.region)
+        reason = (
+            f"could not read cluster {cid} in {region}: {clean(cluster.error)}"
+            if cluster.error
+            else f"cluster {cid} not found in {region} (deleted?)"
+        )
+        return Expiry(
+            "unknown",
+            None,
+            "unknown",
+            f"Expiry unknown: {reason}, so its retention policy is not known.",
+        )
+    return _by_policy(backup, cluster, created, now)
