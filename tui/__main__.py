@@ -47,6 +47,13 @@ def _region(text: str) -> str:
     return text
 
 
+def _regions(text: str) -> tuple[str, ...]:
+    regions = tuple(dict.fromkeys(r.strip() for r in text.split(",") if r.strip()))
+    if not regions:
+        raise argparse.ArgumentTypeError("expected a comma-separated list of regions")
+    return tuple(_region(r) for r in regions)
+
+
 def _bool(text: str) -> bool:
     lowered = text.lower()
     if lowered not in ("true", "false"):
@@ -75,6 +82,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", help="AWS profile name (default: AWS_PROFILE or default)")
     p.add_argument("--region", type=_region, help="AWS region (default: AWS_REGION, profile)")
     p.add_argument("--endpoint-url", help="CloudHSM v2 endpoint URL override")
+    p.add_argument(
+        "--regions",
+        type=_regions,
+        metavar="R1,R2,…",
+        help="regions to search for copies (L); default: every CloudHSM region of the partition",
+    )
     p.add_argument(
         "--page-size",
         type=_page_size,
@@ -127,6 +140,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         query=query,
         demo=args.demo,
         demo_latency_ms=args.demo_latency,
+        search_regions=args.regions,
     )
 
 

@@ -13,6 +13,7 @@ from tui.backups import BackupSource
 from tui.screens import HelpScreen, MainScreen
 from tui.settings import Settings
 from tui.widgets import BackupTable
+from tui.widgets.lineage_tree import LineageTree
 
 
 def styles_path() -> Path:
@@ -61,6 +62,7 @@ class HsmBackupsApp(App[None]):
             HelpScreen(
                 [
                     ("Backups table", list(BackupTable.BINDINGS)),
+                    ("Lineage tree (Enter on a row, then Tab)", list(LineageTree.BINDINGS)),
                     ("Everywhere", list(MainScreen.BINDINGS) + list(self.BINDINGS)),
                 ]
             )
@@ -75,6 +77,7 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
         from tui.backups.demo import (
             DEMO_HOME_REGION,
             DEMO_REGIONS,
+            DEMO_SEARCH_REGIONS,
             WorldSpec,
             lazy_session_factory,
         )
@@ -86,6 +89,8 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
             source = BackupSource(session_factory=factory)
         regions = list(DEMO_REGIONS)
         region = settings.region or DEMO_HOME_REGION
+        # The demo's copy search also visits its two misbehaving regions (denied, not enabled).
+        settings = replace(settings, search_regions=settings.search_regions or DEMO_SEARCH_REGIONS)
     else:
         if source is None:
             source = BackupSource(profile=settings.profile, endpoint_url=settings.endpoint_url)

@@ -19,4 +19,6 @@ class Settings:
     query: BackupQuery = field(default_factory=BackupQuery)
     demo: bool = False
     demo_latency_ms: int = 0
+    #: Where to look for copies (--regions); None = every CloudHSM region of the partition.
+    search_regions: tuple[str, ...] | None = None
     clock: Clock = utc_now

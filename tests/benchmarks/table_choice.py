@@ -65,7 +65,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tui.backups import Backup, clean
-from tui.widgets.backup_table import COLUMNS, BackupTable
+from tui.widgets.backup_table import BackupTable
+from tui.widgets.columns import COLUMNS, no_expiry
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREEN = (120, 40)
@@ -125,8 +126,8 @@ def make_backups(count: int, seed: int = 7) -> list[Backup]:
 
 
 def cells(backup: Backup) -> list[str]:
-    """The seven cells BackupTable shows, as the strings it renders."""
-    return [clean(column.cell(backup)) for column in COLUMNS]
+    """The cells BackupTable shows, as the strings it renders."""
+    return [clean(column.cell(backup, no_expiry)) for column in COLUMNS]
 
 
 # ---- one implementation per harness -------------------------------------------------------

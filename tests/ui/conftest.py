@@ -104,7 +104,7 @@ def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
             region=kw.pop("region", DEMO_HOME_REGION),
             page_size=page_size,
             query=query or BackupQuery(),
-            clock=lambda: NOW,
+            clock=kw.pop("clock", lambda: NOW),
             **kw,
         )
         return build_app(settings, BackupSource(session_factory=factory))

@@ -20,10 +20,33 @@ async def settle(pilot: Pilot[None]) -> MainScreen:
     for _ in range(400):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if not main.fetching and not any(w.is_running for w in app.workers):
-            await pilot.pause()
+        # The detail follows the cursor by message, then waits to look its lineage up.
+        lagging = main.detail.backup is not main.table.current
+        busy = main.fetching or lagging or not main.detail.settled
+        if not busy and not any(w.is_running for w in app.workers):
+            await _stable(pilot)
             return main
     raise AssertionError("the app never settled")
+
+
+def _frame(app: HsmBackupsApp) -> list[list[tuple[str, object]]]:
+    return [
+        [(seg.text, seg.style) for seg in strip] for strip in app.screen._compositor.render_strips()
+    ]
+
+
+async def _stable(pilot: Pilot[None]) -> None:
+    """Let layout settle: two identical frames in a row (auto-height panes take a pass)."""
+    app = pilot.app
+    assert isinstance(app, HsmBackupsApp)
+    previous = None
+    for _ in range(50):
+        await pilot.pause()
+        frame = _frame(app)
+        if frame == previous:
+            return
+        previous = frame
+    raise AssertionError("the screen never stopped changing")
 
 
 async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:

@@ -6,11 +6,10 @@ from botocore.exceptions import ClientError, EndpointConnectionError
 from textual.widgets import Checkbox, Input, Select
 
 from tests.ui.conftest import AppFactory, Wire
-from tests.ui.helpers import focus_of, screen_text, settle, text_of, until
+from tests.ui.helpers import focus_of, screen_text, settle, until
 from tui.backups.demo import DEMO_HOME_REGION, DemoWorld
 from tui.backups.paging import EMPTY_PAGE_BUDGET
 from tui.screens import HelpScreen
-from tui.widgets.backup_detail import render_backup
 
 
 def _ids(world: DemoWorld) -> list[str]:
@@ -117,20 +116,21 @@ async def test_detail_follows_the_cursor_and_shows_lineage_and_tags(
     make_app: AppFactory, wire: Wire
 ) -> None:
     app = make_app(page_size=50, region="eu-west-1")
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(160, 48)) as pilot:
         main = await settle(pilot)
         await pilot.press("j", "j")
         await pilot.pause()
         assert main.detail.backup is main.table.rows[2]
         copy_row = next(i for i, b in enumerate(main.table.rows) if b.is_copy and b.tags)
         main.table.move_cursor(copy_row)
-        await pilot.pause()
         backup = main.table.rows[copy_row]
+        assert backup.source_backup is not None
+        await until(pilot, lambda: main.detail.key in main.detail.chains, "the source chain")
+        await settle(pilot)
         assert main.detail.backup is backup
-        shown = text_of(render_backup(backup, "eu-west-1", main.settings.clock()))
-        assert f"{backup.source_region} {backup.source_backup}" in shown
-        assert "copied" in shown
-        assert f"eu-west-1 {backup.backup_id}" in shown
+        shown = screen_text(app)
+        assert backup.source_backup in shown
+        assert f"● eu-west-1 {backup.backup_id}" in shown
         key, _value = backup.tags[0]
         assert key in shown
         await pilot.press("enter")

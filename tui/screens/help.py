@@ -17,7 +17,13 @@ ABOUT = (
     "Backups load one page at a time (describe_backups, up to 50 per call) in the API's order; "
     "the next page is requested before you reach the end. The API gives no total, so the status "
     "says how many are loaded and whether more exist. Every filter in the sidebar is applied "
-    "by AWS (server-side); changing one starts the listing again from its first page."
+    "by AWS (server-side) except 'Expiring within', which only filters the rows already "
+    "loaded; changing a server-side filter starts the listing again from its first page.\n\n"
+    "Expires: when a backup becomes eligible for deletion under its cluster's retention policy "
+    "(looked up once per cluster). Copies in another region have no policy and never expire; "
+    "AWS never deletes a cluster's last backup.\n\n"
+    "Lineage: for a copy, the chain back to the original is looked up when the cursor rests on "
+    "it. L searches every region for copies of the highlighted backup (and their copies)."
 )
 _NAMES = {
     "slash": "/",

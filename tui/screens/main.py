@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import ClassVar
 
 from rich.text import Text
@@ -16,9 +17,21 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from tui.backups import AwsError, BackupQuery, BackupSource, Listing, Page, PagingError, clean
+from tui.backups import (
+    AwsError,
+    Backup,
+    BackupQuery,
+    BackupSource,
+    Listing,
+    Page,
+    PagingError,
+    clean,
+)
 from tui.backups import describe_error as to_aws_error
+from tui.backups.lineage import candidate_regions
 from tui.backups.paging import EMPTY_PAGE_BUDGET
+from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, needs_cluster
+from tui.screens.status import ListingState, status_line
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
 
@@ -40,7 +53,10 @@ class MainScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", id="main.refresh"),
         Binding("m", "more", "Fetch the next page now", show=False, id="main.more"),
         Binding("f", "toggle_filters", "Show/hide filters", show=False, id="main.toggle"),
+        Binding("L", "find_copies", "Find copies in all regions", id="main.copies"),
     ]
+    #: How often ages and countdowns are redrawn (nothing is fetched for it).
+    TICK: ClassVar[float] = 15.0
 
     @dataclass
     class PageLoaded(Message):
@@ -56,10 +72,19 @@ class MainScreen(Screen[None]):
         generation: int
         error: AwsError
 
+    @dataclass
+    class ClustersLoaded(Message):
+        """Retention policies arrived in the cluster cache: expiries may have changed."""
+
+        region: str
+
     def __init__(self, settings: Settings, source: BackupSource, regions: list[str]) -> None:
         super().__init__()
         self.settings = settings
         self.source = source
+        self.clusters = ClusterCache()
+        #: The local "expiring within N days" filter (not an API filter), None when off.
+        self.expiring_within: int | None = None
         self.backup_query = replace(settings.query, region=settings.region or settings.query.region)
         self.regions = regions
         self.generation = 0
@@ -76,7 +101,7 @@ class MainScreen(Screen[None]):
             yield FilterSidebar(self.backup_query, self.regions, id="filters")
             with Vertical(id="main"):
                 yield BackupTable(lookahead=max(1, self.settings.page_size // 2), id="table")
-                yield BackupDetail(id="detail")
+                yield BackupDetail(self.source, self._search_regions, id="detail")
         yield Footer()
 
     @property
@@ -90,6 +115,9 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.table.border_title = "Backups"
         self.detail.border_title = "Detail"
+        self.table.expiry = self._expiry_cell
+        self.detail.expiry_of = self.expiry_of
+        self.set_interval(self.TICK, self._tick)
         self.start(self.backup_query)
 
     def on_resize(self, event: Resize) -> None:
@@ -163,9 +191,10 @@ class MainScreen(Screen[None]):
         self.table.append(update.appended)
         for index, backup in update.replaced:
             self.table.replace(index, backup)
+        self._lookup_clusters([*update.appended, *(b for _, b in update.replaced)])
         if self.listing.done and not self.table.rows:
             self.table.set_message(Text("No backups match these filters.", style="dim"))
-        if update.keep_going or (not self.listing.done and self.table.near_end()):
+        if update.keep_going or self._wants_more():
             self.fetch_next()
         else:
             self._show_status()
@@ -201,28 +230,24 @@ class MainScreen(Screen[None]):
         self._show_status()
 
     def _show_status(self) -> None:
-        n = len(self.table.rows)
-        status = Text()
-        trailer: str | None
-        if self.error is not None:
-            status.append(f"{n} loaded · ", style="")
-            status.append(f"⚠ {clean(self.error.code)} — r retries", style="bold")
-            trailer = f"⚠ {clean(self.error.code)}: {clean(self.error.title)} — press r to retry"
-        elif self.fetching:
-            status.append(f"{n} loaded · loading…" if n else "loading…")
-            trailer = "▼ loading more…"
-        elif self.listing.empty_streak >= EMPTY_PAGE_BUDGET:
-            pages = self.listing.empty_streak
-            status.append(f"{n} loaded · {pages} pages without new backups · m scans on")
-            trailer = f"▼ still scanning: {pages} pages added nothing — press m to keep going"
-        elif self.listing.done:
-            status.append(f"{n} backup{'s' if n != 1 else ''} · complete")
-            trailer = f"— end of list · {n} backup{'s' if n != 1 else ''} —" if n else None
-        else:
-            status.append(f"{n} loaded · more available")
-            trailer = "▼ more available — keep scrolling"
-        self.table.border_subtitle = status
-        self.table.set_trailer(trailer if n else None)
+        table = self.table
+        state = ListingState(
+            loaded=len(table.all_rows),
+            shown=len(table.rows),
+            fetching=self.fetching,
+            done=self.listing.done,
+            empty_streak=self.listing.empty_streak,
+            error=self.error,
+            expiring_within=self.expiring_within,
+        )
+        status, trailer = status_line(state)
+        table.border_subtitle = status
+        table.set_trailer(trailer)
+        if state.loaded and not state.shown and self.error is None:
+            days = self.expiring_within
+            table.set_message(
+                Text(f"No loaded backup expires within {days} days (local filter).", style="dim")
+            )
         self._show_topbar(status)
 
     def _show_topbar(self, status: Text) -> None:
@@ -245,8 +270,16 @@ class MainScreen(Screen[None]):
     @on(BackupTable.NearEnd)
     def _near_end(self, event: BackupTable.NearEnd) -> None:
         # Checked again here: the message may predate a page that has since filled the table.
-        if self.table.near_end() and not self.listing.done and self.error is None:
+        if self._wants_more() and self.error is None:
             self.fetch_next()
+
+    def _wants_more(self) -> bool:
+        """Prefetch when the view nears the end, but not under the local filter.
+
+        The local filter promises to act on loaded rows only: paging on by itself while few
+        rows match would quietly load the whole account. m still loads the next page.
+        """
+        return not self.listing.done and self.expiring_within is None and self.table.near_end()
 
     @on(BackupTable.Highlighted)
     def _highlighted(self, event: BackupTable.Highlighted) -> None:
@@ -259,14 +292,97 @@ class MainScreen(Screen[None]):
     # ---- actions ----------------------------------------------------------------------------
 
     def action_refresh(self) -> None:
-        """Retry the failed page when rows are already shown; otherwise start over."""
-        if self.error is not None and self.table.rows and self.error.retryable:
+        """Retry the failed page when rows are already shown; otherwise start over.
+
+        Starting over also forgets every cached look-up (cluster policies, lineage, copies).
+        """
+        if self.error is not None and self.table.all_rows and self.error.retryable:
             self.error = None
             self.fetch_next()
             return
         if self.error is not None and not self.error.retryable:
             self.source.reset()
+        self.clusters.clear()
+        self.detail.forget()
         self.start(self.backup_query)
+
+    def action_find_copies(self) -> None:
+        self.detail.find_copies()
+
+    # ---- expiry: cluster retention policies, the clock, the local filter ----------------------
+
+    def expiry_of(self, backup: Backup) -> Expiry:
+        """When `backup` becomes eligible for deletion, from what is known right now."""
+        region = self.backup_query.region
+        info = None
+        if region and backup.cluster_id:
+            info = self.clusters.get(region, backup.cluster_id)
+        return expiry(backup, info, self.settings.clock())
+
+    def _search_regions(self, region: str | None) -> list[str]:
+        """Where the copy search looks: --regions, else this partition's CloudHSM regions."""
+        return candidate_regions(region, self.settings.search_regions, self.regions)
+
+    def _expiry_cell(self, backup: Backup) -> tuple[str, bool]:
+        found = self.expiry_of(backup)
+        return (found.short, found.urgent)
+
+    def _lookup_clusters(self, backups: list[Backup]) -> None:
+        """Fetch the retention policy of clusters not seen yet (batched, once per session)."""
+        region = self.backup_query.region
+        if not region:
+            return
+        wanted = {b.cluster_id for b in backups if b.cluster_id and needs_cluster(b)}
+        missing = self.clusters.missing(region, wanted)
+        if missing:
+            self._fetch_clusters(region, missing)
+
+    @work(thread=True, group="clusters", exit_on_error=False, description="describe_clusters")
+    def _fetch_clusters(self, region: str, cluster_ids: list[str]) -> None:
+        self.clusters.put(fetch_clusters(self.source, region, cluster_ids).values())
+        self.post_message(self.ClustersLoaded(region))
+
+    @on(ClustersLoaded)
+    def _clusters_loaded(self, event: ClustersLoaded) -> None:
+        if event.region == self.backup_query.region:
+            self.table.expiries_changed()
+            self._expiries_changed()
+
+    def _tick(self) -> None:
+        """Countdowns move on: redraw what depends on the clock."""
+        self._expiries_changed()
+
+    def _expiries_changed(self) -> None:
+        if self.expiring_within is not None:
+            self.table.refilter()
+        self.table.refresh()
+        self.detail.tick(self.settings.clock())
+        self._show_status()
+
+    def _expiring_within(self, backup: Backup) -> bool:
+        days = self.expiring_within
+        if days is None:
+            return True
+        found = self.expiry_of(backup)
+        if found.when is None or found.kind not in ("expires", "overdue", "pending-deletion"):
+            return False
+        return found.when <= self.settings.clock() + timedelta(days=days)
+
+    @on(FilterSidebar.LocalChanged)
+    def _local_changed(self, event: FilterSidebar.LocalChanged) -> None:
+        self.expiring_within = event.expiring_within
+        self.table.set_filter(None if event.expiring_within is None else self._expiring_within)
+        self._show_status()
+
+    @on(BackupDetail.JumpRequested)
+    def _jump(self, event: BackupDetail.JumpRequested) -> None:
+        """Go to a lineage node: its region, filtered on its backup ID."""
+        query = BackupQuery(
+            region=event.region or self.backup_query.region, backup_ids=(event.backup_id,)
+        )
+        self.query_one(FilterSidebar).set_query(query)
+        self.start(query)
+        self.set_focus(self.table)
 
     def action_more(self) -> None:
         """Fetch the next page now, even after a long run of empty pages."""

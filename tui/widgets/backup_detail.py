@@ -1,24 +1,40 @@
-"""BackupDetail: every field of the highlighted backup, its copy lineage and its tags."""
+"""BackupDetail: every field of the highlighted backup, when it expires, its lineage and its tags.
+
+The pane owns its look-ups (the source chain, the all-region copy search): debounced so nothing
+is asked while the cursor flies over rows, cached per backup for the session, cancellable.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.widgets import Static
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Static, Tree
 
-from tui.backups import Backup, clean
+from tui.backups import Backup, BackupSource
 from tui.timefmt import relative, stamp
+from tui.widgets.lineage_tree import LineageTree, NodeRef
+from tui.widgets.safe import safe
 
+if TYPE_CHECKING:
+    from tui.backups.lineage import CopyResult, LineageNode, RegionStatus
+    from tui.backups.retention import Expiry
 
-def safe(value: object, style: str = "") -> Text:
-    """Untrusted API text as a literal Text: controls removed, markup never parsed."""
-    return Text(clean(value), style=style, no_wrap=False)
+Key = tuple[str, str]  # (region, backup_id)
+#: From this content width on, fields sit left and lineage + tags right.
+TWO_COLUMNS = 100
 
 
 def _value(name: str, value: object, now: datetime) -> Text:
@@ -36,115 +52,281 @@ def _value(name: str, value: object, now: datetime) -> Text:
     return safe(value)
 
 
-def _fields(backup: Backup, now: datetime) -> Table:
+def render_fields(backup: Backup, now: datetime, expiry: Expiry | None) -> RenderableType:
+    """Title, expiry and every field the API returned; pure, for tests and snapshots."""
+    title = safe(backup.backup_id, "bold")
+    title.append("  ")
+    title.append_text(safe(backup.state or "state unknown"))
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True, min_width=15)
     grid.add_column(overflow="fold")
+    if expiry is not None:
+        words = Text()
+        words.append(expiry.short, style="bold reverse" if expiry.urgent else "bold")
+        words.append("  ")
+        words.append_text(safe(expiry.detail))
+        grid.add_row(Text("Expires"), words)
     for name, value in backup.fields():
         grid.add_row(safe(name), _value(name, value, now))
-    if backup.state == "PENDING_DELETION" and backup.delete_at is not None:
-        left = (backup.delete_at - now).total_seconds()
-        if 0 < left < 86400:
-            grid.add_row(Text("⚠", style="bold"), Text("deleted in under 24 h", style="bold"))
-    return grid
+    return Group(title, grid)
 
 
-def _node(region: str | None, backup_id: str | None, cluster: str | None) -> Text:
-    text = Text()
-    text.append_text(safe(region or "?", "bold"))
-    text.append(" ")
-    text.append_text(safe(backup_id or "?"))
-    if cluster:
-        text.append(" (")
-        text.append_text(safe(cluster))
-        text.append(")")
-    return text
-
-
-def lineage(backup: Backup, region: str | None, now: datetime) -> Text:
-    """The copy chain as one small diagram: source ──copied──▶ this backup."""
-    if not backup.is_copy:
-        return Text("original — not copied from another backup", style="dim")
-    text = Text("source  ", style="dim")
-    text.append_text(_node(backup.source_region, backup.source_backup, backup.source_cluster))
-    text.append("\n   │ copied", style="dim")
-    if backup.copied:
-        text.append(f" {stamp(backup.copied)} UTC ({relative(backup.copied, now)})", style="dim")
-    text.append("\n   ▼\n", style="dim")
-    text.append("this    ", style="dim")
-    text.append_text(_node(region, backup.backup_id, backup.cluster_id))
-    return text
-
-
-def tags_table(backup: Backup) -> RenderableType:
+def render_tags(backup: Backup) -> RenderableType:
     """Tags as a key/value table, in the API's order."""
+    heading = Text(f"Tags ({len(backup.tags)})", style="bold underline")
     if not backup.tags:
-        return Text("no tags", style="dim")
+        return Group(heading, Text("no tags", style="dim"))
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", overflow="fold", max_width=40)
     table.add_column(overflow="fold")
     for key, value in backup.tags:
         table.add_row(safe(key), safe(value))
-    return table
+    return Group(heading, table)
 
 
-#: From this content width on, fields sit left and lineage + tags right, so all fit at once.
-TWO_COLUMNS = 100
-
-
-def render_backup(
-    backup: Backup, region: str | None, now: datetime, width: int = 0
-) -> RenderableType:
-    """The whole detail as one renderable; pure, so snapshot and unit tests can call it."""
-    title = safe(backup.backup_id, "bold")
-    title.append("  ")
-    title.append_text(safe(backup.state or "state unknown"))
-    fields = Group(title, _fields(backup, now))
-    context = Group(
-        Text("Lineage", style="bold underline"),
-        lineage(backup, region, now),
-        Text(""),
-        Text(f"Tags ({len(backup.tags)})", style="bold underline"),
-        tags_table(backup),
-    )
-    if width >= TWO_COLUMNS:
-        columns = Table.grid(padding=(0, 3), expand=True)
-        columns.add_column(ratio=11)
-        columns.add_column(ratio=9)
-        columns.add_row(fields, context)
-        return columns
-    return Group(fields, Text(""), context)
+def render_search(statuses: dict[str, RegionStatus], running: bool) -> Text:
+    """Per-region state of the copy search: done / none / denied / not enabled / error."""
+    marks = {"done": "✓", "none": "·", "denied": "⛔", "not-enabled": "–", "error": "⚠"}
+    text = Text("Copies in all regions: " if not running else "Searching for copies: ", "bold")
+    for region, status in statuses.items():
+        mark = marks.get(status.state, "…")
+        found = f" {status.found}" if status.state == "done" else ""
+        label = status.state.replace("-", " ")
+        text.append(f"\n  {mark} {region:<15} {label}{found}")
+        if status.message and status.state in ("denied", "error", "not-enabled"):
+            text.append("  ")
+            text.append_text(safe(status.message[:80], "dim"))
+    return text
 
 
 class BackupDetail(VerticalScroll, can_focus=True):
-    """A scrollable pane; `show()` swaps its content, never fetching anything itself."""
+    """The highlighted backup, shown at once; its lineage filled in when the cursor settles."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self._body = Static(Text("No backup selected.", style="dim"), id="detail-body")
+    DEBOUNCE: ClassVar[float] = 0.35
+
+    @dataclass
+    class JumpRequested(Message):
+        """The user chose a lineage node in another region or another backup."""
+
+        detail: BackupDetail
+        region: str | None
+        backup_id: str
+
+        @property
+        def control(self) -> BackupDetail:
+            return self.detail
+
+    @dataclass
+    class ChainLoaded(Message):
+        key: Key
+        chain: tuple[LineageNode, ...]
+
+    @dataclass
+    class CopiesProgress(Message):
+        key: Key
+        statuses: dict[str, RegionStatus]
+
+    @dataclass
+    class CopiesFound(Message):
+        key: Key
+        result: CopyResult
+
+    def __init__(
+        self,
+        source: BackupSource,
+        search_regions: Callable[[str | None], list[str]],
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.source = source
+        self.search_regions = search_regions
+        self.expiry_of: Callable[[Backup], Expiry | None] = lambda backup: None
         self.backup: Backup | None = None
-        self._where: tuple[str | None, datetime] | None = None
+        self.backup_region: str | None = None
+        self.now: datetime | None = None
+        self.chains: dict[Key, tuple[LineageNode, ...]] = {}
+        self.copies: dict[Key, CopyResult] = {}
+        self.lookups = 0  # chain walks started: the debounce test counts them
+        self._searching: dict[Key, dict[str, RegionStatus]] = {}
+        self._timer: Timer | None = None
+        self._cancel: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
-        yield self._body
+        with Horizontal(id="detail-columns"):
+            yield Static(Text("No backup selected.", style="dim"), id="detail-fields")
+            with Vertical(id="detail-side"):
+                yield Static(id="lineage-title")
+                yield LineageTree(id="lineage")
+                yield Static(id="copies-status")
+                yield Static(id="detail-tags")
+
+    @property
+    def settled(self) -> bool:
+        """No look-up is waiting for the cursor to rest (tests and snapshots wait for this)."""
+        return self._timer is None
+
+    @property
+    def key(self) -> Key | None:
+        """(region, backup ID) of what is shown, the cache key of its look-ups."""
+        if self.backup is None:
+            return None
+        return (self.backup_region or "", self.backup.backup_id)
+
+    # ---- showing ---------------------------------------------------------------------------
 
     def show(self, backup: Backup | None, region: str | None, now: datetime) -> None:
-        """Show `backup` (None clears the pane)."""
-        self.backup = backup
-        self._where = (region, now)
-        self._render_body()
-        self.scroll_home(animate=False)
+        """Show `backup` now from what is known; start its chain walk once the cursor rests."""
+        changed = backup is not self.backup or region != self.backup_region
+        self.backup, self.backup_region, self.now = backup, region, now
+        self._render_all()
+        if changed:
+            self.scroll_home(animate=False)
+            self._schedule_walk()
 
-    def _render_body(self) -> None:
-        if self.backup is None or self._where is None:
-            self._body.update(Text("No backup selected.", style="dim"))
+    def tick(self, now: datetime) -> None:
+        """The clock moved: ages and countdowns change, nothing is fetched."""
+        self.now = now
+        self._render_all()
+
+    def _render_all(self) -> None:
+        fields = self.query_one("#detail-fields", Static)
+        tags = self.query_one("#detail-tags", Static)
+        backup, now = self.backup, self.now
+        self.set_class(self.scrollable_content_region.width >= TWO_COLUMNS, "-wide")
+        if backup is None or now is None:
+            fields.update(Text("No backup selected.", style="dim"))
+            tags.update("")
+            self.query_one(LineageTree).clear()
+            self.query_one("#lineage-title", Static).update("")
+            self.query_one("#copies-status", Static).update("")
             self.border_subtitle = ""
             return
-        region, now = self._where
-        width = self.scrollable_content_region.width
-        self._body.update(render_backup(self.backup, region, now, width))
-        self.border_subtitle = Text(clean(self.backup.backup_id))
+        fields.update(render_fields(backup, now, self.expiry_of(backup)))
+        tags.update(render_tags(backup))
+        self.border_subtitle = safe(backup.backup_id)
+        self._render_lineage()
+
+    def _render_lineage(self) -> None:
+        backup, key, now = self.backup, self.key, self.now
+        if backup is None or key is None or now is None:
+            return
+        from tui.backups.lineage import LineageNode
+
+        chain = self.chains.get(key)
+        title = Text()
+        title.append("Lineage", style="bold underline")
+        if chain is None:
+            this = LineageNode(self.backup_region, backup.backup_id, backup, "ok")
+            if backup.is_copy:
+                source = LineageNode(backup.source_region, backup.source_backup or "?", None, "ok")
+                chain = (source, this)
+                title.append("  looking up the source chain…", style="dim")
+            else:
+                chain = (this,)
+        result = self.copies.get(key)
+        statuses = self._searching.get(key)
+        if result is None and statuses is None:
+            title.append("  L: find copies in all regions", style="dim")
+        self.query_one("#lineage-title", Static).update(title)
+        self.query_one(LineageTree).show(chain, result.roots if result else None, now)
+        status = self.query_one("#copies-status", Static)
+        if statuses is not None:
+            status.update(render_search(statuses, running=True))
+        elif result is not None:
+            status.update(render_search(result.statuses, running=False))
+        else:
+            status.update("")
 
     def on_resize(self, event: Resize) -> None:
-        """The two-column layout depends on the width."""
-        self._render_body()
+        self.set_class(self.scrollable_content_region.width >= TWO_COLUMNS, "-wide")
+
+    # ---- the source chain ------------------------------------------------------------------
+
+    def _schedule_walk(self) -> None:
+        """Walk the chain only after the cursor rests: no calls while rows fly past."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._cancel is not None:
+            self._cancel.set()
+            self._cancel = None
+        backup, key = self.backup, self.key
+        if backup is None or key is None or not backup.is_copy or key in self.chains:
+            return
+        self._timer = self.set_timer(self.DEBOUNCE, self._start_walk)
+
+    def _start_walk(self) -> None:
+        self._timer = None
+        backup, key, region = self.backup, self.key, self.backup_region
+        if backup is None or key is None or key in self.chains or region is None:
+            return
+        self._cancel = threading.Event()
+        self.lookups += 1
+        self._walk(key, backup, region, self._cancel)
+
+    @work(thread=True, group="lineage", exit_on_error=False, description="source chain")
+    def _walk(self, key: Key, backup: Backup, region: str, cancel: threading.Event) -> None:
+        from tui.backups.lineage import walk_sources
+
+        chain = walk_sources(self.source, backup, region, cancel=cancel)
+        if not cancel.is_set():
+            self.post_message(self.ChainLoaded(key, chain))
+
+    @on(ChainLoaded)
+    def _chain_loaded(self, event: ChainLoaded) -> None:
+        self.chains[event.key] = event.chain
+        if event.key == self.key:
+            self._render_lineage()
+
+    # ---- copies in all regions ---------------------------------------------------------------
+
+    def find_copies(self) -> None:
+        """Search every candidate region for copies of the shown backup (and their copies)."""
+        backup, key = self.backup, self.key
+        if backup is None or key is None or key in self._searching:
+            return
+        self.copies.pop(key, None)
+        regions = self.search_regions(self.backup_region)
+        self._searching[key] = {}
+        self._render_lineage()
+        self._search(key, backup.backup_id, self.backup_region or "", regions)
+
+    @work(thread=True, group="copies", exit_on_error=False, description="copy search")
+    def _search(self, key: Key, backup_id: str, region: str, regions: Sequence[str]) -> None:
+        from tui.backups.lineage import CopySearch
+
+        def progress(statuses: dict[str, RegionStatus]) -> None:
+            self.post_message(self.CopiesProgress(key, dict(statuses)))
+
+        result = CopySearch(self.source, regions).run(backup_id, region, on_progress=progress)
+        self.post_message(self.CopiesFound(key, result))
+
+    @on(CopiesProgress)
+    def _copies_progress(self, event: CopiesProgress) -> None:
+        if event.key in self._searching:
+            self._searching[event.key] = event.statuses
+            if event.key == self.key:
+                self._render_lineage()
+
+    @on(CopiesFound)
+    def _copies_found(self, event: CopiesFound) -> None:
+        self._searching.pop(event.key, None)
+        self.copies[event.key] = event.result
+        if event.key == self.key:
+            self._render_lineage()
+
+    def forget(self) -> None:
+        """Drop every cached look-up (refresh): the next look at a backup asks AWS again."""
+        self.chains.clear()
+        self.copies.clear()
+        self._render_all()
+        self._schedule_walk()
+
+    @on(Tree.NodeSelected)
+    def _node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        event.stop()
+        ref = event.node.data
+        if ref is None or (self.key is not None and (ref.region or "", ref.backup_id) == self.key):
+            return
+        self.post_message(self.JumpRequested(self, ref.region, ref.backup_id))

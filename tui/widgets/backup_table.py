@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -23,52 +23,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.backups import Backup, clean
-from tui.timefmt import stamp
+from tui.widgets.columns import COLUMNS, EXPIRES, STYLE_CLASSES, ExpiryLookup, fit, no_expiry
 
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One table column: a title, a width range, and how to read its cell from a backup."""
-
-    title: str
-    cell: Callable[[Backup], str]
-    min_width: int
-    max_width: int
-
-
-def _source(b: Backup) -> str:
-    if not b.is_copy:
-        return ""
-    return f"{b.source_region or '?'}/{b.source_backup or '?'}"
-
-
-def _never(b: Backup) -> str:
-    return "—" if b.never_expires is None else "yes" if b.never_expires else "no"
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("Backup ID", lambda b: b.backup_id, 18, 28),
-    Column("State", lambda b: b.state or "—", 5, 18),
-    Column("Cluster", lambda b: b.cluster_id or "—", 7, 28),
-    Column("Created (UTC)", lambda b: stamp(b.created), 16, 16),
-    Column("Never exp.", _never, 10, 10),
-    Column("Source (copied from)", _source, 20, 44),
-    Column("Tags", lambda b: str(len(b.tags)), 4, 4),
-)
 _GAP = 2
-_STATE_CLASSES = {
-    "READY": "backup-table--ready",
-    "CREATE_IN_PROGRESS": "backup-table--creating",
-    "PENDING_DELETION": "backup-table--pending",
-    "DELETED": "backup-table--deleted",
-}
-
-
-def fit(text: str, width: int) -> str:
-    """Pad or cut `text` to exactly `width` cells, marking a cut with an ellipsis."""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
 
 
 class BackupTable(ScrollView, can_focus=True):
@@ -83,7 +40,7 @@ class BackupTable(ScrollView, can_focus=True):
         "backup-table--cursor",
         "backup-table--trailer",
         "backup-table--message",
-        *_STATE_CLASSES.values(),
+        *STYLE_CLASSES,
     }
 
     DEFAULT_CSS = """
@@ -157,7 +114,12 @@ class BackupTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.lookahead = lookahead
-        self.rows: list[Backup] = []
+        #: Every row, in API order (the Listing's indexes point here).
+        self.all_rows: list[Backup] = []
+        #: The rows shown: all_rows itself, or the ones a local filter keeps.
+        self.rows: list[Backup] = self.all_rows
+        self._keep: Callable[[Backup], bool] | None = None
+        self.expiry: ExpiryLookup = no_expiry
         self.cursor = 0
         self._widths = [max(c.min_width, cell_len(c.title)) for c in COLUMNS]
         self._trailer: str | None = None
@@ -173,7 +135,8 @@ class BackupTable(ScrollView, can_focus=True):
 
     def clear(self) -> None:
         """Drop every row (a new query starts)."""
-        self.rows = []
+        self.all_rows = []
+        self.rows = self.all_rows if self._keep is None else []
         self.cursor = 0
         self._widths = [max(c.min_width, cell_len(c.title)) for c in COLUMNS]
         self.scroll_to(0, 0, animate=False, immediate=True)
@@ -188,7 +151,9 @@ class BackupTable(ScrollView, can_focus=True):
             return
         first = not self.rows
         self._widen(new)
-        self.rows.extend(new)
+        self.all_rows.extend(new)
+        if self._keep is not None:
+            self.rows.extend(b for b in new if self._keep(b))
         self._update_virtual_size()
         self.refresh()
         if first:
@@ -197,20 +162,54 @@ class BackupTable(ScrollView, can_focus=True):
 
     def replace(self, index: int, backup: Backup) -> None:
         """Update one row in place (the API returned the same backup again with new data)."""
-        self.rows[index] = backup
+        self.all_rows[index] = backup
         self._widen([backup])
+        if self._keep is not None:
+            self.refilter()
+            return
         self._update_virtual_size()
         self.refresh()
         if index == self.cursor:
             self._last_highlight = (-1, None)
             self._post_highlight()
 
-    def _widen(self, backups: list[Backup]) -> None:
+    def set_filter(self, keep: Callable[[Backup], bool] | None) -> None:
+        """Show only the loaded rows `keep` accepts (a local filter; None shows all)."""
+        self._keep = keep
+        self.refilter()
+
+    def refilter(self) -> None:
+        """Re-apply the local filter (its answers changed), keeping the cursor's backup if shown."""
+        current = self.current
+        if self._keep is None:
+            self.rows = self.all_rows
+        else:
+            keep = self._keep
+            self.rows = [b for b in self.all_rows if keep(b)]
+        index = next((i for i, b in enumerate(self.rows) if b is current), 0)
+        self.cursor = index
+        self._update_virtual_size()
+        self.refresh()
+        if self.rows:
+            self._scroll_cursor_into_view()
+        self._last_highlight = (-1, None)
+        self._post_highlight()
+        self.check_near_end()
+
+    def _widen(self, backups: list[Backup], columns: Iterable[int] | None = None) -> None:
         """Grow column widths to fit `backups` (never shrink: columns must not jump about)."""
         widths = self._widths
-        for i, column in enumerate(COLUMNS):
-            widest = max(cell_len(clean(column.cell(b))) for b in backups)
+        for i in range(len(COLUMNS)) if columns is None else columns:
+            column = COLUMNS[i]
+            widest = max(cell_len(clean(column.cell(b, self.expiry))) for b in backups)
             widths[i] = max(widths[i], min(column.max_width, widest))
+
+    def expiries_changed(self) -> None:
+        """Cluster policies arrived: re-measure Expires (once per batch, not on every tick)."""
+        if self.all_rows:
+            self._widen(self.all_rows, [EXPIRES])
+            self._update_virtual_size()
+            self.refresh()
 
     def set_trailer(self, text: str | None) -> None:
         """A dim line after the last row: "loading…", "more below", or nothing when complete."""
@@ -334,14 +333,16 @@ class BackupTable(ScrollView, can_focus=True):
 
     # ---- rendering ----------------------------------------------------------------------
 
-    def _line(self, cells: list[str], style: Style, states: str | None = None) -> list[Segment]:
+    def _line(
+        self, cells: list[str], style: Style, classes: list[str | None] | None = None
+    ) -> list[Segment]:
         segments = [Segment(" ", style)]
         gap = Segment(" " * _GAP, style)
         for i, (text, width) in enumerate(zip(cells, self._widths, strict=True)):
             if i:
                 segments.append(gap)
             cell_style = style
-            if i == 1 and states is not None and (cls := _STATE_CLASSES.get(states)):
+            if classes is not None and (cls := classes[i]):
                 cell_style = style + self.get_component_rich_style(cls, partial=True)
             segments.append(Segment(fit(text, width), cell_style))
         segments.append(Segment(" ", style))
@@ -361,8 +362,14 @@ class BackupTable(ScrollView, can_focus=True):
             style = base
             if index == self.cursor:
                 style = base + self.get_component_rich_style("backup-table--cursor")
-            cells = [clean(c.cell(backup)) for c in COLUMNS]
-            line = self._line(cells, style, backup.state if index != self.cursor else None)
+            lookup = self.expiry
+            cells = [clean(c.cell(backup, lookup)) for c in COLUMNS]
+            classes = (
+                None
+                if index == self.cursor
+                else [c.style(backup, lookup) if c.style else None for c in COLUMNS]
+            )
+            line = self._line(cells, style, classes)
             return self._crop(Strip(line), scroll_x, width, style)
         if index == len(self.rows) and self._trailer:
             style = base + self.get_component_rich_style("backup-table--trailer")

@@ -51,6 +51,17 @@ class FilterSidebar(VerticalScroll):
         def control(self) -> FilterSidebar:
             return self.sidebar
 
+    @dataclass
+    class LocalChanged(Message):
+        """The local "expiring within N days" filter changed (None: off). Not an API filter."""
+
+        sidebar: FilterSidebar
+        expiring_within: int | None
+
+        @property
+        def control(self) -> FilterSidebar:
+            return self.sidebar
+
     def __init__(self, query: BackupQuery, regions: list[str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._initial = query
@@ -60,6 +71,8 @@ class FilterSidebar(VerticalScroll):
             regions.insert(0, query.region)
         self._regions = regions
         self._timer: Timer | None = None
+        self._local_timer: Timer | None = None
+        self._local_posted: int | None = None
         self.border_title = "Filters"
 
     def compose(self) -> ComposeResult:
@@ -104,6 +117,17 @@ class FilterSidebar(VerticalScroll):
             allow_blank=False,
             id="sort",
             compact=True,
+        )
+        yield Label("Expiring within (days)")
+        yield Input(
+            placeholder="local: loaded rows only",
+            type="integer",
+            id="expiring-within",
+            compact=True,
+        )
+        yield Static(
+            Text("Not sent to AWS: filters the rows already loaded.", style="dim"),
+            classes="local-note",
         )
         yield Static(Text("Enter applies now · Esc back to the table", style="dim"), classes="hint")
 
@@ -169,12 +193,42 @@ class FilterSidebar(VerticalScroll):
         self._timer = self.set_timer(delay, self.apply_now)
 
     def set_query(self, query: BackupQuery) -> None:
-        """Accept a query decided elsewhere (e.g. a region default) without re-posting it."""
+        """Show a query decided elsewhere (a jump from the lineage) without re-posting it."""
         self._posted = query
+        region = self.query_one("#region", Select)
+        if query.region and query.region not in self._regions:
+            self._regions.insert(0, query.region)
+            region.set_options([(r, r) for r in self._regions])
+        region.value = query.region if query.region else Select.NULL
+        for input_id, (attr, _check, _name) in _ID_INPUTS.items():
+            self.query_one(f"#{input_id}", Input).value = " ".join(getattr(query, attr))
+        for state in BACKUP_STATES:
+            self.query_one(f"#state-{state}", Checkbox).value = state in query.states
+        never = next(k for k, v in _NEVER.items() if v == query.never_expires)
+        self.query_one("#never-expires", Select).value = never
+        self.query_one("#shared", Checkbox).value = query.shared
+        self.query_one("#sort", Select).value = "asc" if query.sort_ascending else "desc"
+
+    def _post_local(self) -> None:
+        self._local_timer = None
+        text = self.query_one("#expiring-within", Input).value.strip()
+        days = int(text) if text.isdigit() else None
+        if days != self._local_posted:
+            self._local_posted = days
+            self.post_message(self.LocalChanged(self, days))
+
+    @on(Input.Changed, "#expiring-within")
+    def _local_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._local_timer is not None:
+            self._local_timer.stop()
+        self._local_timer = self.set_timer(self.TOGGLE_PAUSE, self._post_local)
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
+        if event.input.id == "expiring-within":
+            return  # local only: handled by _local_typed
         if event.input.id in _ID_INPUTS:
             _attr, check, name = _ID_INPUTS[event.input.id]
             self._flag(event.input.id, check(split_ids(event.value)), name)
@@ -183,7 +237,10 @@ class FilterSidebar(VerticalScroll):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.apply_now()
+        if event.input.id == "expiring-within":
+            self._post_local()
+        else:
+            self.apply_now()
 
     @on(Checkbox.Changed)
     @on(Select.Changed)

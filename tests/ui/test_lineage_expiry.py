@@ -1,0 +1,196 @@
+"""Pilot tests: the lineage tree, the copy search, the debounce, expiry and its local filter."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from textual.widgets import Input
+
+from tests.ui.conftest import NOW, AppFactory, Wire
+from tests.ui.helpers import screen_text, settle, until
+from tui.app import HsmBackupsApp
+from tui.backups import BackupQuery
+from tui.backups.demo import DemoWorld
+from tui.screens import MainScreen
+from tui.widgets.lineage_tree import LineageTree
+
+
+def _tree_lines(app: HsmBackupsApp) -> list[str]:
+    tree = app.main_screen.query_one(LineageTree)
+    lines: list[str] = []
+
+    def walk(node: object, depth: int) -> None:
+        for child in node.children:  # type: ignore[attr-defined]
+            lines.append("  " * depth + str(child.label.plain))
+            walk(child, depth + 1)
+
+    walk(tree.root, 0)
+    return lines
+
+
+async def _open(app: HsmBackupsApp, pilot: object) -> MainScreen:
+    main = await settle(pilot)  # type: ignore[arg-type]
+    main.table.move_cursor(0)
+    await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")  # type: ignore[arg-type]
+    return await settle(pilot)  # type: ignore[arg-type]
+
+
+async def test_a_copy_of_a_copy_shows_the_chain_across_three_regions(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    (r0, b0), (r1, b1), (r2, b2) = world.landmarks["chain"]
+    app = make_app(region=r2, query=BackupQuery(backup_ids=(b2,)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(app, pilot)
+        lines = _tree_lines(app)
+        assert [line.split()[0:3] for line in lines] == [
+            [r0, b0, "READY"],
+            [r1, b1, "READY"],
+            ["●", r2, b2],
+        ]
+        assert b0 in screen_text(app)
+
+
+async def test_an_orphaned_copy_is_flagged_not_failed(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    ((region, backup_id),) = world.landmarks["orphan_copy"]
+    app = make_app(region=region, query=BackupQuery(backup_ids=(backup_id,)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await _open(app, pilot)
+        lines = _tree_lines(app)
+        assert "orphaned copy" in lines[0]
+        assert main.error is None
+
+
+async def test_a_source_in_a_denied_region_is_shown_as_denied(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    ((region, backup_id),) = world.landmarks["copy_from_denied_region"]
+    app = make_app(region=region, query=BackupQuery(backup_ids=(backup_id,)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _open(app, pilot)
+        assert "access denied" in _tree_lines(app)[0]
+
+
+async def test_no_lookup_while_rows_fly_past_then_one_when_the_cursor_rests(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    app = make_app(region="eu-west-1")
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        copies = sum(1 for b in main.table.rows[:20] if b.is_copy)
+        assert copies >= 3, "the demo's eu-west-1 opens with several copies"
+        calls_before = len(wire.calls)
+        for _ in range(20):
+            await pilot.press("j")
+        assert main.detail.lookups == 0
+        assert len(wire.calls) == calls_before
+        resting_on = main.table.current
+        assert resting_on is not None
+        await pilot.pause(main.detail.DEBOUNCE + 0.2)
+        await settle(pilot)
+        expected = 1 if resting_on.is_copy else 0
+        assert main.detail.lookups == expected
+
+
+async def test_l_finds_copies_in_every_region_with_a_status_per_region(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    (origin, original), (r1, copy1), (r2, copy2) = world.landmarks["copied_twice"]
+    app = make_app(region=origin, query=BackupQuery(backup_ids=(original,)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("L")
+        await until(pilot, lambda: main.detail.key in main.detail.copies, "the copy search")
+        await settle(pilot)
+        result = main.detail.copies[main.detail.key]  # type: ignore[index]
+        states = {r: s.state for r, s in result.statuses.items()}
+        assert states["ap-northeast-1"] == "denied"
+        assert states["me-south-1"] == "not-enabled"
+        assert states[r1] == "done"
+        assert states[r2] == "done"
+        lines = _tree_lines(app)
+        assert any(copy1 in line for line in lines)
+        assert any(copy2 in line for line in lines)
+        shown = screen_text(app)
+        assert "denied" in shown
+        assert "not enabled" in shown
+
+
+async def test_selecting_a_lineage_node_jumps_to_its_region(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    (r0, b0), _, (r2, b2) = world.landmarks["chain"]
+    app = make_app(region=r2, query=BackupQuery(backup_ids=(b2,)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await _open(app, pilot)
+        tree = main.query_one(LineageTree)
+        tree.focus()
+        await pilot.pause()
+        tree.move_cursor(tree.root.children[0])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main.backup_query.region == r0
+        assert main.backup_query.backup_ids == (b0,)
+        assert [b.backup_id for b in main.table.rows] == [b0]
+        assert app.screen.query_one("#backup-ids", Input).value == b0
+
+
+async def test_expiry_is_shown_and_the_countdown_moves_with_the_clock(
+    make_app: AppFactory, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(MainScreen, "TICK", 0.1)
+    clock = [NOW]
+    app = make_app(query=BackupQuery(states=("PENDING_DELETION",)), clock=lambda: clock[0])
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        first = main.table.rows[0]
+        assert first.delete_at is not None
+        before = main.expiry_of(first)
+        assert before.short.startswith("deleted in")
+        assert before.short in screen_text(app)
+        clock[0] = NOW + timedelta(hours=3)
+        await pilot.pause(0.3)
+        after = main.expiry_of(first)
+        assert after.short != before.short
+        assert after.short in screen_text(app)
+
+
+async def test_ready_rows_get_their_cluster_policy_expiry(make_app: AppFactory) -> None:
+    app = make_app(query=BackupQuery(states=("READY",), never_expires=False))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        originals = [b for b in main.table.rows if not b.is_copy]
+        kinds = {main.expiry_of(b).kind for b in originals}
+        assert "checking" not in kinds, "every cluster policy was looked up"
+        assert kinds <= {"expires", "overdue", "unknown", "never-no-policy"}
+        assert "expires" in kinds
+
+
+async def test_expiring_within_filters_loaded_rows_locally(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        calls = len(wire.calls)
+        loaded = len(main.table.all_rows)
+        await pilot.press("slash")
+        app.screen.query_one("#expiring-within", Input).focus()
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        limit = NOW + timedelta(days=2)
+        shown = main.table.rows
+        assert 0 < len(shown) < loaded
+        for backup in shown:
+            when = main.expiry_of(backup).when
+            assert isinstance(when, datetime)
+            assert when <= limit
+        assert len(wire.calls) == calls, "a local filter never calls AWS"
+        assert "(local)" in str(main.table.border_subtitle)
+        app.screen.query_one("#expiring-within", Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(main.table.rows) == loaded

@@ -1,0 +1,125 @@
+"""LineageTree: where a backup came from (up the copy chain) and where it was copied to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from tui.backups import Backup
+from tui.timefmt import relative
+from tui.widgets.safe import safe
+
+if TYPE_CHECKING:
+    from tui.backups.lineage import CopyNode, LineageNode
+
+_STATUS = {
+    "missing": ("⚠ source not found: orphaned copy", "bold"),
+    "deleted": ("⚠ source deleted", "bold"),
+    "denied": ("⛔ access denied in this region", "bold"),
+    "not-enabled": ("region not enabled for this account", "bold"),
+    "error": ("⚠ could not be read", "bold"),
+    "cycle": ("⚠ copy cycle: stopped here", "bold"),
+    "depth": ("… chain longer than 10 hops: stopped here", "dim"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRef:
+    """What a tree node points at: a backup in a region, so the screen can jump there."""
+
+    region: str | None
+    backup_id: str
+
+
+def node_label(
+    region: str | None,
+    backup_id: str,
+    backup: Backup | None,
+    now: datetime,
+    *,
+    this: bool = False,
+    status: str = "ok",
+    message: str = "",
+) -> Text:
+    """One short line per node (the pane is narrow): marker, region, ID, state, age, status."""
+    text = Text("● " if this else "", style="bold")
+    text.append_text(safe(region or "?", "bold"))
+    text.append(" ")
+    text.append_text(safe(backup_id or "?", "bold" if this else ""))
+    if backup is not None:
+        text.append(" ")
+        text.append_text(safe(backup.state or "?"))
+        when, verb = (backup.copied, "copied") if backup.copied else (backup.created, "made")
+        if when is not None:
+            text.append(f" · {verb} {relative(when, now)}", style="dim")
+    if status != "ok" and status in _STATUS:
+        words, style = _STATUS[status]
+        text.append(f"  {words}", style=style)
+    if message:
+        text.append("  ")
+        text.append_text(safe(message, "dim"))
+    return text
+
+
+class LineageTree(Tree[NodeRef]):
+    """The chain from the original down to this backup, then this backup's copies below it.
+
+    Enter (or a click) on a node posts Tree.NodeSelected with its NodeRef: the detail pane
+    turns that into a jump to the node's region and backup.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Jump to this backup", id="lineage.jump"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(Text("lineage"), id=id)
+        self.show_root = False
+        self.guide_depth = 3
+        self.auto_expand = False
+
+    def show(
+        self,
+        chain: Sequence[LineageNode],
+        copies: Sequence[CopyNode] | None,
+        now: datetime,
+    ) -> None:
+        """Draw `chain` (oldest first, this backup last) with `copies` under the last node."""
+        self.clear()
+        parent: TreeNode[NodeRef] = self.root
+        for i, node in enumerate(chain):
+            last = i == len(chain) - 1
+            label = node_label(
+                node.region,
+                node.backup_id,
+                node.backup,
+                now,
+                this=last,
+                status=node.status,
+                message=node.message if node.status not in ("ok", "missing") else "",
+            )
+            parent = parent.add(label, NodeRef(node.region, node.backup_id), expand=True)
+        for copy in copies or ():
+            self._add_copy(parent, copy, now)
+        if copies is not None and not copies:
+            parent.add_leaf(Text("no copies found in the searched regions", style="dim"))
+        self._settle(self.root)
+
+    def _settle(self, node: TreeNode[NodeRef]) -> None:
+        """Nodes without children get no expand arrow: there is nothing to open."""
+        for child in node.children:
+            child.allow_expand = bool(child.children)
+            self._settle(child)
+
+    def _add_copy(self, parent: TreeNode[NodeRef], copy: CopyNode, now: datetime) -> None:
+        label = node_label(copy.region, copy.backup.backup_id, copy.backup, now)
+        node = parent.add(label, NodeRef(copy.region, copy.backup.backup_id), expand=True)
+        for child in copy.children:
+            self._add_copy(node, child, now)
