@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -13,7 +13,7 @@ import pytest
 
 from tui.app import HsmBackupsApp, build_app
 from tui.backups import BackupQuery, BackupSource
-from tui.backups.demo import DEMO_ANCHOR, DEMO_HOME_REGION, DemoWorld
+from tui.backups.demo import DEMO_ANCHOR, DEMO_HOME_REGION, DemoWorld, WorldSpec, start_demo
 from tui.settings import Settings
 
 #: The frozen "now" of every UI test: a few days after the demo world's anchor.
@@ -28,6 +28,8 @@ class Wire:
     """
 
     calls: list[dict[str, Any]] = field(default_factory=list)
+    #: Every CloudHSM operation called, by name, in order (DescribeBackups, DescribeClusters…).
+    operations: list[str] = field(default_factory=list)
     hold: bool = False
     fail_with: Exception | None = None
     #: When set, every response after the first page comes back with no backups (token kept).
@@ -61,6 +63,11 @@ class Wire:
             gate = self._gates[index]
         gate.set()
 
+    def operation(self, model: Any, **_: Any) -> None:
+        """botocore `before-call` hook: count every operation, whatever it is."""
+        with self._lock:
+            self.operations.append(str(model.name))
+
     def after(self, parsed: dict[str, Any], **_: Any) -> None:
         """botocore `after-call` hook: rewrite responses the way a troubled API might."""
         if self.empty_after_first and len(self.calls) > 1:
@@ -73,9 +80,10 @@ class Wire:
 
 
 @pytest.fixture
-def world(demo_world: DemoWorld) -> DemoWorld:
-    """The default demo world (started and stopped by the suite-wide fixture)."""
-    return demo_world
+def world(request: pytest.FixtureRequest) -> Iterator[DemoWorld]:
+    """The demo world; parametrize it indirectly with a WorldSpec to get a bigger one."""
+    with start_demo(getattr(request, "param", WorldSpec())) as demo:
+        yield demo
 
 
 @pytest.fixture
@@ -97,6 +105,7 @@ def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
             session = base(profile)
             session.events.register("provide-client-params.cloudhsmv2.DescribeBackups", wire.hook)
             session.events.register("after-call.cloudhsmv2.DescribeBackups", wire.after)
+            session.events.register("before-call.cloudhsmv2", wire.operation)
             return session
 
         settings = Settings(

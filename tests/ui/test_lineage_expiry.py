@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from tests.ui.conftest import NOW, AppFactory, Wire
 from tests.ui.helpers import screen_text, settle, until
 from tui.app import HsmBackupsApp
 from tui.backups import BackupQuery
-from tui.backups.demo import DemoWorld
+from tui.backups.demo import DemoWorld, WorldSpec
 from tui.screens import MainScreen
 from tui.widgets.lineage_tree import LineageTree
 
@@ -194,3 +195,32 @@ async def test_expiring_within_filters_loaded_rows_locally(
         await pilot.press("enter")
         await settle(pilot)
         assert len(main.table.rows) == loaded
+
+
+@pytest.mark.parametrize("world", [WorldSpec(scale=2)], indirect=True)
+async def test_scrolling_200_rows_without_stopping_makes_a_bounded_number_of_calls(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        start, pages_before = len(wire.operations), len(wire.calls)
+        # Faster than key repeat: 200 rows in ~20 steps, the app only getting a breath between.
+        while main.table.cursor < 200:
+            for _ in range(10):
+                main.table.action_cursor_down()
+            await pilot.pause(0.02)
+        during = Counter(wire.operations[start:])
+        assert main.detail.lookups == 0, "no lineage look-up while scrolling"
+        await settle(pilot)
+        after = Counter(wire.operations[start:])
+        print(f"\ncalls while scrolling 200 rows: {dict(during)}; after resting: {dict(after)}")
+        # Pages (calls without a backupIds filter): rows 50..200 need 3 more, 4 with the
+        # prefetch ahead of the cursor, never more than one beyond that.
+        pages = [c for c in wire.calls[pages_before:] if "Filters" not in c]
+        assert 3 <= len(pages) <= 5
+        # One describe_clusters per batch of newly seen clusters: the home region has five.
+        assert after["DescribeClusters"] <= 5
+        # At rest: at most one chain walk, of at most 10 hops.
+        assert main.detail.lookups <= 1
+        assert sum(after.values()) <= 5 + 5 + 10

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 
 from tests.ui.conftest import AppFactory
-from tests.ui.helpers import settle
+from tests.ui.helpers import settle, until
+from tui.backups import BackupQuery
+from tui.backups.demo import DemoWorld
 
 SnapCompare = Callable[..., bool]
 
@@ -44,3 +46,17 @@ def test_detail_of_a_copy_160x48(snap_compare: SnapCompare, make_app: AppFactory
 
 def test_help_120x36(snap_compare: SnapCompare, make_app: AppFactory) -> None:
     assert snap_compare(make_app(), terminal_size=(120, 36), run_before=_help)
+
+
+def test_detail_of_a_three_hop_chain_160x48(
+    snap_compare: SnapCompare, make_app: AppFactory, world: DemoWorld
+) -> None:
+    _, _, (region, backup_id) = world.landmarks["chain"]
+    app = make_app(region=region, query=BackupQuery(backup_ids=(backup_id,)))
+
+    async def on_the_copy(pilot: Pilot[None]) -> None:
+        main = await settle(pilot)
+        await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(160, 48), run_before=on_the_copy)

@@ -103,6 +103,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
     """The highlighted backup, shown at once; its lineage filled in when the cursor settles."""
 
     DEBOUNCE: ClassVar[float] = 0.35
+    THROTTLE: ClassVar[float] = 0.1
 
     @dataclass
     class JumpRequested(Message):
@@ -150,6 +151,8 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self.lookups = 0  # chain walks started: the debounce test counts them
         self._searching: dict[Key, dict[str, RegionStatus]] = {}
         self._timer: Timer | None = None
+        self._cooldown: Timer | None = None
+        self._pending: tuple[Backup | None, str | None, datetime] | None = None
         self._cancel: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
@@ -164,7 +167,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
     @property
     def settled(self) -> bool:
         """No look-up is waiting for the cursor to rest (tests and snapshots wait for this)."""
-        return self._timer is None
+        return self._timer is None and self._pending is None
 
     @property
     def key(self) -> Key | None:
@@ -176,13 +179,28 @@ class BackupDetail(VerticalScroll, can_focus=True):
     # ---- showing ---------------------------------------------------------------------------
 
     def show(self, backup: Backup | None, region: str | None, now: datetime) -> None:
-        """Show `backup` now from what is known; start its chain walk once the cursor rests."""
+        """Show `backup` from what is known; start its chain walk once the cursor rests.
+
+        Throttled: the first move after a pause renders at once, then at most one render per
+        THROTTLE while keys repeat, ending on the row the cursor stops at. A render re-lays
+        out the pane (its parts change height), which costs far more than moving the cursor.
+        """
+        self._pending = (backup, region, now)
+        if self._cooldown is None:
+            self._show_pending()
+
+    def _show_pending(self) -> None:
+        self._cooldown = None
+        if self._pending is None:
+            return
+        (backup, region, now), self._pending = self._pending, None
         changed = backup is not self.backup or region != self.backup_region
         self.backup, self.backup_region, self.now = backup, region, now
         self._render_all()
         if changed:
             self.scroll_home(animate=False)
             self._schedule_walk()
+        self._cooldown = self.set_timer(self.THROTTLE, self._show_pending)
 
     def tick(self, now: datetime) -> None:
         """The clock moved: ages and countdowns change, nothing is fetched."""
