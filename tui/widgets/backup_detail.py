@@ -90,9 +90,8 @@ def render_search(statuses: dict[str, RegionStatus], running: bool) -> Text:
     text = Text("Copies in all regions: " if not running else "Searching for copies: ", "bold")
     for region, status in statuses.items():
         mark = marks.get(status.state, "…")
-        found = f" {status.found}" if status.state == "done" else ""
-        label = status.state.replace("-", " ")
-        text.append(f"\n  {mark} {region:<15} {label}{found}")
+        label = f"found {status.found}" if status.state == "done" else status.state
+        text.append(f"\n  {mark} {region:<15} {label.replace('-', ' ')}")
         if status.message and status.state in ("denied", "error", "not-enabled"):
             text.append("  ")
             text.append_text(safe(status.message[:80], "dim"))
