@@ -224,3 +224,23 @@ async def test_scrolling_200_rows_without_stopping_makes_a_bounded_number_of_cal
         # At rest: at most one chain walk, of at most 10 hops.
         assert main.detail.lookups <= 1
         assert sum(after.values()) <= 5 + 5 + 10
+
+
+async def test_l_again_cancels_a_running_copy_search(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    (origin, original), *_ = world.landmarks["copied_twice"]
+    app = make_app(region=origin, query=BackupQuery(backup_ids=(original,)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        key = main.detail.key
+        wire.hold = True
+        await pilot.press("L")
+        await until(pilot, lambda: wire.waiting >= 1, "search calls in flight")
+        assert "L again cancels" in screen_text(app)
+        await pilot.press("L")
+        wire.release()
+        await until(pilot, lambda: key in main.detail.copies, "the search to stop")
+        result = main.detail.copies[key]  # type: ignore[index]
+        assert result.cancelled
+        assert "pending" in {s.state for s in result.statuses.values()}

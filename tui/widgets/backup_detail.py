@@ -88,6 +88,8 @@ def render_search(statuses: dict[str, RegionStatus], running: bool) -> Text:
     """Per-region state of the copy search: done / none / denied / not enabled / error."""
     marks = {"done": "✓", "none": "·", "denied": "⛔", "not-enabled": "–", "error": "⚠"}
     text = Text("Copies in all regions: " if not running else "Searching for copies: ", "bold")
+    if running:
+        text.append("(L again cancels)", style="dim")
     for region, status in statuses.items():
         mark = marks.get(status.state, "…")
         label = f"found {status.found}" if status.state == "done" else status.state
@@ -149,6 +151,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self.copies: dict[Key, CopyResult] = {}
         self.lookups = 0  # chain walks started: the debounce test counts them
         self._searching: dict[Key, dict[str, RegionStatus]] = {}
+        self._stops: dict[Key, threading.Event] = {}
         self._timer: Timer | None = None
         self._cooldown: Timer | None = None
         self._pending: tuple[Backup | None, str | None, datetime] | None = None
@@ -299,24 +302,40 @@ class BackupDetail(VerticalScroll, can_focus=True):
     # ---- copies in all regions ---------------------------------------------------------------
 
     def find_copies(self) -> None:
-        """Search every candidate region for copies of the shown backup (and their copies)."""
+        """Search every candidate region for copies of the shown backup (and their copies).
+
+        Asked again while that search runs, it cancels it (the regions not reached yet stay
+        "pending" in the result).
+        """
         backup, key = self.backup, self.key
-        if backup is None or key is None or key in self._searching:
+        if backup is None or key is None:
+            return
+        if key in self._searching:
+            self._stops[key].set()
             return
         self.copies.pop(key, None)
         regions = self.search_regions(self.backup_region)
         self._searching[key] = {}
+        self._stops[key] = threading.Event()
         self._render_lineage()
-        self._search(key, backup.backup_id, self.backup_region or "", regions)
+        self._search(key, backup.backup_id, self.backup_region or "", regions, self._stops[key])
 
     @work(thread=True, group="copies", exit_on_error=False, description="copy search")
-    def _search(self, key: Key, backup_id: str, region: str, regions: Sequence[str]) -> None:
+    def _search(
+        self,
+        key: Key,
+        backup_id: str,
+        region: str,
+        regions: Sequence[str],
+        stop: threading.Event,
+    ) -> None:
         from tui.backups.lineage import CopySearch
 
         def progress(statuses: dict[str, RegionStatus]) -> None:
             self.post_message(self.CopiesProgress(key, dict(statuses)))
 
-        result = CopySearch(self.source, regions).run(backup_id, region, on_progress=progress)
+        search = CopySearch(self.source, regions)
+        result = search.run(backup_id, region, on_progress=progress, cancel=stop)
         self.post_message(self.CopiesFound(key, result))
 
     @on(CopiesProgress)
@@ -329,12 +348,15 @@ class BackupDetail(VerticalScroll, can_focus=True):
     @on(CopiesFound)
     def _copies_found(self, event: CopiesFound) -> None:
         self._searching.pop(event.key, None)
+        self._stops.pop(event.key, None)
         self.copies[event.key] = event.result
         if event.key == self.key:
             self._render_lineage()
 
     def forget(self) -> None:
         """Drop every cached look-up (refresh): the next look at a backup asks AWS again."""
+        for stop in self._stops.values():
+            stop.set()
         self.chains.clear()
         self.copies.clear()
         self._render_all()

@@ -59,6 +59,9 @@ def node_label(
         when, verb = (backup.copied, "copied") if backup.copied else (backup.created, "made")
         if when is not None:
             text.append(f" · {verb} {relative(when, now)}", style="dim")
+        if backup.cluster_id:
+            text.append(" · ", style="dim")
+            text.append_text(safe(backup.cluster_id, "dim"))
     if status != "ok" and status in _STATUS:
         words, style = _STATUS[status]
         text.append(f"  {words}", style=style)
