@@ -79,6 +79,11 @@ def parser() -> argparse.ArgumentParser:
         metavar="MS",
         help="with --demo: delay every API call by MS milliseconds",
     )
+    p.add_argument(
+        "--demo-hostile",
+        action="store_true",
+        help="with --demo: tags full of markup, terminal escapes and bidi tricks",
+    )
     p.add_argument("--profile", help="AWS profile name (default: AWS_PROFILE or default)")
     p.add_argument("--region", type=_region, help="AWS region (default: AWS_REGION, profile)")
     p.add_argument("--endpoint-url", help="CloudHSM v2 endpoint URL override")
@@ -132,6 +137,8 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
             p.error(f"{flag}: not a valid ID: {', '.join(bad)}")
     if args.demo_latency and not args.demo:
         p.error("--demo-latency only applies with --demo")
+    if args.demo_hostile and not args.demo:
+        p.error("--demo-hostile only applies with --demo")
     return Settings(
         profile=args.profile,
         region=args.region,
@@ -140,6 +147,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         query=query,
         demo=args.demo,
         demo_latency_ms=args.demo_latency,
+        demo_hostile=args.demo_hostile,
         search_regions=args.regions,
     )
 

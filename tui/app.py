@@ -84,7 +84,10 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
 
         if source is None:
             # Anchored at "now", so ages, countdowns and the CREATE_IN_PROGRESS rows look live.
-            spec = WorldSpec(anchor=settings.clock().replace(second=0, microsecond=0))
+            spec = WorldSpec(
+                anchor=settings.clock().replace(second=0, microsecond=0),
+                hostile=settings.demo_hostile,
+            )
             factory = lazy_session_factory(spec, settings.demo_latency_ms)
             source = BackupSource(session_factory=factory)
         regions = list(DEMO_REGIONS)

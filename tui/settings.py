@@ -19,6 +19,8 @@ class Settings:
     query: BackupQuery = field(default_factory=BackupQuery)
     demo: bool = False
     demo_latency_ms: int = 0
+    #: The demo's tags full of markup, escape sequences and bidi tricks (for testing).
+    demo_hostile: bool = False
     #: Where to look for copies (--regions); None = every CloudHSM region of the partition.
     search_regions: tuple[str, ...] | None = None
     clock: Clock = utc_now
