@@ -34,6 +34,10 @@ class Wire:
     fail_with: Exception | None = None
     #: When set, every response after the first page comes back with no backups (token kept).
     empty_after_first: bool = False
+    #: Raised once by the next call that carries a NextToken (an expired or refused token).
+    token_fault: Exception | None = None
+    #: Rewrites each DescribeBackups response in place (odd fields, repeated tokens…).
+    rewrite: Callable[[dict[str, Any]], None] | None = None
     _gates: list[threading.Event] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -44,6 +48,8 @@ class Wire:
             if gate is not None:
                 self._gates.append(gate)
             fault = self.fail_with
+            if fault is None and self.token_fault is not None and "NextToken" in params:
+                fault, self.token_fault = self.token_fault, None
         if gate is not None:
             gate.wait(10)
         if fault is not None:
@@ -72,6 +78,8 @@ class Wire:
         """botocore `after-call` hook: rewrite responses the way a troubled API might."""
         if self.empty_after_first and len(self.calls) > 1:
             parsed["Backups"] = []
+        if self.rewrite is not None:
+            self.rewrite(parsed)
 
     @property
     def waiting(self) -> int:

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from tui.backups import Backup, BackupQuery, Listing, Page, PagingError
-from tui.backups.paging import EMPTY_PAGE_BUDGET
+from tui.backups.paging import EMPTY_PAGE_BUDGET, RESTART_BUDGET
 
 QUERY = BackupQuery(region="us-east-1")
 
@@ -147,3 +147,30 @@ def test_backups_without_an_id_are_each_kept() -> None:
     update = listing.accept(page(None, [nameless, nameless, b(1)], None))
     assert len(update.appended) == 3
     assert listing.count == 3
+
+
+def test_restart_goes_back_to_the_first_page_keeping_rows_and_order() -> None:
+    listing = Listing(QUERY)
+    listing.accept(page(None, [b(1), b(2)], "t1"))
+    listing.accept(page("t1", [b(3), b(4)], "t2"))
+    assert listing.restart()
+    assert listing.next_token is None
+    assert not listing.done
+    again = listing.accept(page(None, [b(1), b(2)], "t1"))  # the same token is fine again
+    assert again.appended == []
+    assert again.replaced == [(0, b(1)), (1, b(2))]
+    assert again.keep_going, "known rows while catching up: fetch on by itself"
+    assert listing.empty_streak == 0
+    listing.accept(page("t1", [b(3), b(4)], "t2"))
+    new = listing.accept(page("t2", [b(5)], None))
+    assert new.appended == [b(5)]
+    assert listing.count == 5
+    assert listing.done
+
+
+def test_restarts_are_budgeted() -> None:
+    listing = Listing(QUERY)
+    listing.accept(page(None, [b(1)], "t1"))
+    assert [listing.restart() for _ in range(RESTART_BUDGET + 1)] == [True] * RESTART_BUDGET + [
+        False
+    ]

@@ -10,6 +10,21 @@ from dataclasses import dataclass, field
 from tui.backups.models import Backup, BackupQuery, Page
 
 EMPTY_PAGE_BUDGET = 20
+#: Restarts allowed per listing after the API refused a NextToken (expired, invalid).
+RESTART_BUDGET = 3
+#: Error codes that, on a call carrying a NextToken, mean the token is no good any more: the
+#: first page of the same query worked, so the token is the only thing that changed.
+TOKEN_ERROR_CODES = frozenset(
+    {
+        "CloudHsmInvalidRequestException",
+        "InvalidToken",
+        "InvalidNextToken",
+        "InvalidNextTokenException",
+        "InvalidPaginationToken",
+        "ExpiredNextTokenException",
+        "ValidationException",
+    }
+)
 
 
 class PagingError(Exception):
@@ -40,6 +55,8 @@ class Listing:
         self.started = False
         self.pages = 0
         self.empty_streak = 0
+        self.restarts = 0
+        self._catch_up = 0
         self._tokens_seen: set[str] = set()
         self._index: dict[str, int] = {}
 
@@ -56,6 +73,22 @@ class Listing:
     def index_of(self, backup_id: str) -> int | None:
         """The row a backup occupies, or None when it has not been seen."""
         return self._index.get(backup_id)
+
+    def restart(self) -> bool:
+        """Go back to the first page after the API refused our token; the rows seen stay.
+
+        Pages fetched again update their rows in place; the ones met again are not counted as
+        empty until the listing is past where it was. False when the restart budget is spent.
+        """
+        if self.restarts >= RESTART_BUDGET:
+            return False
+        self.restarts += 1
+        self._catch_up = self.pages
+        self.next_token = None
+        self.started = False
+        self.empty_streak = 0
+        self._tokens_seen.clear()
+        return True
 
     def accept(self, page: Page) -> ListingUpdate:
         """Take in the page that answered `self.next_token` and say what the table must change.
@@ -93,8 +126,14 @@ class Listing:
         self.next_token = token
         self.started = True
         self.pages += 1
-        # A page of only already-seen rows adds nothing either: it counts toward the budget too.
-        self.empty_streak = 0 if update.appended else self.empty_streak + 1
+        # A page of only already-seen rows adds nothing either: it counts toward the budget too,
+        # except while catching up after a restart, where known rows are the expected progress.
+        if update.appended:
+            self.empty_streak = 0
+        elif page.backups and self._catch_up > 0:
+            self._catch_up -= 1
+        else:
+            self.empty_streak += 1
         update.keep_going = (
             token is not None and not update.appended and self.empty_streak < EMPTY_PAGE_BUDGET
         )

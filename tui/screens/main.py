@@ -29,7 +29,7 @@ from tui.backups import (
 )
 from tui.backups import describe_error as to_aws_error
 from tui.backups.lineage import candidate_regions
-from tui.backups.paging import EMPTY_PAGE_BUDGET
+from tui.backups.paging import EMPTY_PAGE_BUDGET, TOKEN_ERROR_CODES
 from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, needs_cluster
 from tui.screens.status import ListingState, status_line
 from tui.settings import Settings
@@ -71,6 +71,8 @@ class MainScreen(Screen[None]):
 
         generation: int
         error: AwsError
+        #: The NextToken the failed call carried (None for a first page).
+        token: str | None = None
 
     @dataclass
     class ClustersLoaded(Message):
@@ -165,7 +167,7 @@ class MainScreen(Screen[None]):
         try:
             page = self.source.fetch_page(query, token, self.settings.page_size)
         except Exception as exc:
-            message: Message = self.PageFailed(generation, to_aws_error(exc))
+            message: Message = self.PageFailed(generation, to_aws_error(exc), token)
         else:
             message = self.PageLoaded(generation, page)
         self.post_message(message)
@@ -201,8 +203,22 @@ class MainScreen(Screen[None]):
 
     @on(PageFailed)
     def _page_failed(self, event: PageFailed) -> None:
-        if self._landed(event.generation):
-            self._fail(event.error)
+        if not self._landed(event.generation):
+            return
+        refused = event.token is not None and event.error.code in TOKEN_ERROR_CODES
+        if refused and self.listing.restart():
+            # The first page of this very query worked: the token is what AWS refuses now.
+            self.notify(
+                "AWS no longer accepts the page token (it may have expired). Loading again "
+                "from the first page; the rows shown stay, updated in place.",
+                title=f"{clean(event.error.code)} · listing restarted",
+                severity="warning",
+                timeout=8,
+                markup=False,
+            )
+            self.fetch_next()
+            return
+        self._fail(event.error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The last net: a worker that died of a bug still ends up as a visible error."""
