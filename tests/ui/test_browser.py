@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError, EndpointConnectionError
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 from textual.widgets import Checkbox, Input, Select
 
 from tests.ui.conftest import AppFactory, Wire
@@ -175,18 +179,42 @@ async def test_an_error_is_shown_and_r_retries(make_app: AppFactory, wire: Wire)
         assert len(main.table.rows) == 50
 
 
+def _throttled() -> Exception:
+    return ClientError(
+        {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, "DescribeBackups"
+    )
+
+
+def _internal() -> Exception:
+    response: Any = {
+        "Error": {"Code": "CloudHsmInternalFailureException", "Message": "oops"},
+        "ResponseMetadata": {"HTTPStatusCode": 500},
+    }
+    return ClientError(response, "DescribeBackups")
+
+
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        (lambda: EndpointConnectionError(endpoint_url="https://x"), "EndpointConnectionError"),
+        (lambda: ReadTimeoutError(endpoint_url="https://x"), "ReadTimeoutError"),
+        (_throttled, "ThrottlingException"),
+        (_internal, "CloudHsmInternalFailureException"),
+    ],
+)
 async def test_a_failed_later_page_keeps_the_rows_and_r_retries_that_page(
-    make_app: AppFactory, wire: Wire
+    make_app: AppFactory, wire: Wire, fault: Callable[[], Exception], code: str
 ) -> None:
     app = make_app(page_size=50)
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
-        wire.fail_with = EndpointConnectionError(endpoint_url="https://cloudhsmv2.example")
+        wire.fail_with = fault()
         await pilot.press("G")
         await settle(pilot)
         assert len(main.table.rows) == 50
         assert main.error is not None
-        assert main.error.code == "EndpointConnectionError"
+        assert main.error.code == code
+        assert code in str(main.table.border_subtitle)
         failed_token = wire.calls[-1]["NextToken"]
         wire.fail_with = None
         await pilot.press("r")

@@ -43,6 +43,20 @@ def client_error(code: str, status: int = 400, message: str = "went wrong") -> b
             "Credentials not recognised",
             False,
         ),
+        (
+            client_error("ExpiredTokenException"),
+            "ExpiredTokenException",
+            "Credentials expired",
+            False,
+        ),
+        (client_error("ExpiredToken"), "ExpiredToken", "Credentials expired", False),
+        (bce.ProfileNotFound(profile="nope"), "ProfileNotFound", "Profile not found", False),
+        (
+            bce.ReadTimeoutError(endpoint_url="https://x"),
+            "ReadTimeoutError",
+            "AWS did not answer in time",
+            True,
+        ),
         (client_error("SomethingNew", 400), "SomethingNew", "AWS error", False),
         (client_error("SomethingNew", 503), "SomethingNew", "AWS error", True),
         (bce.NoCredentialsError(), "NoCredentials", "No AWS credentials", False),
@@ -181,3 +195,9 @@ def test_a_good_stubbed_response_is_converted() -> None:
         page = source.fetch_page(BackupQuery(region="us-east-1"), None)
     assert [b.backup_id for b in page.backups] == ["backup-abcdefghijk"]
     assert page.next_token is None  # "" is the end
+
+
+def test_expired_tokens_say_how_to_log_in_again_for_the_profile() -> None:
+    err = describe_error(client_error("ExpiredTokenException"), profile="prod")
+    assert "aws sso login --profile prod" in err.hint
+    assert not err.retryable, "expired credentials are not retried forever"
