@@ -149,6 +149,10 @@ async def test_hostile_text_is_shown_literally_everywhere(
             assert "\x9b" not in text
             assert "\u202e" not in text
         assert app.is_running, "a live [@click=app.quit] would have quit the app"
+        table = main.table
+        width = table.scrollable_content_region.width
+        for y in range(table.scrollable_content_region.height):
+            assert table.render_line(y).cell_length == width, "wide text keeps columns aligned"
         literal = [v for b in main.table.rows for _, v in b.tags if "[@click" in v or "[/" in v]
         assert literal
         main.table.move_cursor(hostile[0])
