@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -157,8 +158,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = settings_from_args(argv)
     from tui.app import build_app
 
-    build_app(settings).run()
-    return 0
+    app = build_app(settings)
+    app.run()
+    code = app.return_code or 0
+    # A worker thread may still sit in a slow AWS call (read timeouts are 20 s, retries
+    # several): its answer no longer matters, and the interpreter would otherwise wait for it
+    # at exit. The terminal is already restored here; flush and leave at once.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
@@ -14,6 +16,17 @@ from tui.screens import HelpScreen, MainScreen
 from tui.settings import Settings
 from tui.widgets import BackupTable
 from tui.widgets.lineage_tree import LineageTree
+
+
+class _NoWaitExecutor(ThreadPoolExecutor):
+    """The loop's default executor (thread workers run in it) that never waits at shutdown.
+
+    asyncio.run() joins the default executor on the way out, so a worker stuck in a slow AWS
+    call (20 s read timeout, several retries) would hold `q` and Ctrl+C for that long.
+    """
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
 
 
 def styles_path() -> Path:
@@ -51,6 +64,11 @@ class HsmBackupsApp(App[None]):
         screen = self.screen_stack[0]
         assert isinstance(screen, MainScreen)
         return screen
+
+    def on_mount(self) -> None:
+        asyncio.get_running_loop().set_default_executor(
+            _NoWaitExecutor(max_workers=8, thread_name_prefix="hsm-backups")
+        )
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
