@@ -38,6 +38,8 @@ class Wire:
     token_fault: Exception | None = None
     #: Rewrites each DescribeBackups response in place (odd fields, repeated tokens…).
     rewrite: Callable[[dict[str, Any]], None] | None = None
+    #: How many boto3 sessions the app has made (a new one means credentials are read afresh).
+    sessions: int = 0
     _gates: list[threading.Event] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -111,6 +113,7 @@ def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
 
         def factory(profile: str | None) -> boto3.Session:
             session = base(profile)
+            wire.sessions += 1
             session.events.register("provide-client-params.cloudhsmv2.DescribeBackups", wire.hook)
             session.events.register("after-call.cloudhsmv2.DescribeBackups", wire.after)
             session.events.register("before-call.cloudhsmv2", wire.operation)
@@ -124,6 +127,6 @@ def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
             clock=kw.pop("clock", lambda: NOW),
             **kw,
         )
-        return build_app(settings, BackupSource(session_factory=factory))
+        return build_app(settings, BackupSource(profile=settings.profile, session_factory=factory))
 
     return make

@@ -45,6 +45,30 @@ async def test_a_refused_token_restarts_the_listing_keeping_rows_and_cursor(
         assert now_on.backup_id == on.backup_id, "the cursor stays on its backup"
 
 
+async def test_expired_credentials_are_not_retried_and_r_reads_them_afresh(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    wire.fail_with = ClientError(
+        {"Error": {"Code": "ExpiredTokenException", "Message": "The security token expired"}},
+        "DescribeBackups",
+    )
+    app = make_app(page_size=20, profile="ops")
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert main.error is not None and main.error.code == "ExpiredTokenException"
+        message = main.table._message
+        assert message is not None and "aws sso login --profile ops" in message.plain
+        await pilot.pause(0.3)
+        assert len(wire.calls) == 1, "an expired token is not retried on its own"
+        assert wire.sessions == 1
+        wire.fail_with = None
+        await pilot.press("r")
+        await settle(pilot)
+        assert main.error is None
+        assert len(main.table.rows) >= 20
+        assert wire.sessions == 2, "r after expired credentials builds a new session"
+
+
 async def test_a_token_returned_twice_stops_with_a_visible_error(
     make_app: AppFactory, wire: Wire
 ) -> None:
