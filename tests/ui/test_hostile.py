@@ -55,9 +55,11 @@ async def test_expired_credentials_are_not_retried_and_r_reads_them_afresh(
     app = make_app(page_size=20, profile="ops")
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
-        assert main.error is not None and main.error.code == "ExpiredTokenException"
+        assert main.error is not None
+        assert main.error.code == "ExpiredTokenException"
         message = main.table._message
-        assert message is not None and "aws sso login --profile ops" in message.plain
+        assert message is not None
+        assert "aws sso login --profile ops" in message.plain
         await pilot.pause(0.3)
         assert len(wire.calls) == 1, "an expired token is not retried on its own"
         assert wire.sessions == 1
