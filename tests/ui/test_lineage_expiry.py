@@ -14,6 +14,7 @@ from tui.app import HsmBackupsApp
 from tui.backups import BackupQuery
 from tui.backups.demo import DemoWorld, WorldSpec
 from tui.screens import MainScreen
+from tui.widgets import BackupDetail
 from tui.widgets.lineage_tree import LineageTree
 
 
@@ -76,8 +77,10 @@ async def test_a_source_in_a_denied_region_is_shown_as_denied(
 
 
 async def test_no_lookup_while_rows_fly_past_then_one_when_the_cursor_rests(
-    make_app: AppFactory, wire: Wire
+    make_app: AppFactory, wire: Wire, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # A generous pause between keys still counts as "flying past" on a loaded machine.
+    monkeypatch.setattr(BackupDetail, "DEBOUNCE", 1.5)
     app = make_app(region="eu-west-1")
     async with app.run_test(size=(120, 36)) as pilot:
         main = await settle(pilot)
