@@ -345,3 +345,43 @@ async def test_region_shared_and_sort_from_the_sidebar(
         assert expected, "the demo shares backups into eu-west-1"
         assert [b.backup_id for b in main.table.rows] == expected
         assert "eu-west-1" in screen_text(app).splitlines()[0]
+
+
+async def test_load_all_fetches_to_the_end_with_every_backup_once_in_order(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    app = make_app(page_size=20)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("A")
+        await until(pilot, lambda: main.loading_all or main.listing.done, "load all to start")
+        await settle(pilot)
+        expected = _ids(world)
+        assert len(expected) > 100
+        assert [b.backup_id for b in main.table.rows] == expected
+        assert main.listing.done
+        assert not main.loading_all
+        assert len(wire.calls) == -(-len(expected) // 20), "one call per page, no more"
+        assert "complete" in str(main.table.border_subtitle)
+
+
+async def test_a_again_stops_loading_all_after_the_call_in_flight(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        wire.hold = True
+        await pilot.press("A")
+        await until(pilot, lambda: wire.waiting == 1, "the next page in flight")
+        assert "loading all" in str(main.table.border_subtitle)
+        await pilot.press("A")
+        assert not main.loading_all
+        wire.release()
+        await settle(pilot)
+        calls = len(wire.calls)
+        await pilot.pause(0.2)
+        assert len(wire.calls) == calls, "nothing more is fetched once stopped"
+        assert not main.listing.done
+        assert len(main.table.rows) < len(_ids(world))
+        assert "more available" in str(main.table.border_subtitle)

@@ -52,6 +52,7 @@ class MainScreen(Screen[None]):
         Binding("escape", "focus_table", "Back to table", show=False, id="main.back"),
         Binding("r", "refresh", "Refresh", id="main.refresh"),
         Binding("m", "more", "Fetch the next page now", show=False, id="main.more"),
+        Binding("A", "load_all", "Load all (A again stops)", show=False, id="main.load_all"),
         Binding("f", "toggle_filters", "Show/hide filters", show=False, id="main.toggle"),
         Binding("L", "find_copies", "Find copies in all regions", id="main.copies"),
     ]
@@ -96,6 +97,8 @@ class MainScreen(Screen[None]):
         self.in_flight: int | None = None
         self.error: AwsError | None = None
         self.dropped_pages = 0
+        #: A: fetch page after page until the end, an error, A again or a new query.
+        self.loading_all = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="topbar")
@@ -143,6 +146,7 @@ class MainScreen(Screen[None]):
         self.backup_query = query
         self.listing = Listing(query)
         self.error = None
+        self.loading_all = False
         self.table.clear()
         self.table.set_message(Text(f"Loading backups in {query.region or 'the default region'}…"))
         self.fetch_next()
@@ -153,7 +157,9 @@ class MainScreen(Screen[None]):
         After EMPTY_PAGE_BUDGET pages in a row that added nothing, scanning pauses until the
         user asks for more (m): a filter matching nothing must not cost endless calls.
         """
-        stalled = self.listing.empty_streak >= EMPTY_PAGE_BUDGET
+        stalled = self.listing.empty_streak >= EMPTY_PAGE_BUDGET and not self.loading_all
+        if self.listing.done or self.error is not None:
+            self.loading_all = False
         if self.fetching or self.listing.done or self.error is not None or stalled:
             self._show_status()
             return
@@ -196,7 +202,7 @@ class MainScreen(Screen[None]):
         self._lookup_clusters([*update.appended, *(b for _, b in update.replaced)])
         if self.listing.done and not self.table.rows:
             self.table.set_message(Text("No backups match these filters.", style="dim"))
-        if update.keep_going or self._wants_more():
+        if update.keep_going or self.loading_all or self._wants_more():
             self.fetch_next()
         else:
             self._show_status()
@@ -229,6 +235,7 @@ class MainScreen(Screen[None]):
 
     def _fail(self, error: AwsError) -> None:
         self.error = error
+        self.loading_all = False
         if not self.table.rows:
             message = Text()
             message.append(f"{clean(error.title)}\n", style="bold")
@@ -255,6 +262,7 @@ class MainScreen(Screen[None]):
             empty_streak=self.listing.empty_streak,
             error=self.error,
             expiring_within=self.expiring_within,
+            loading_all=self.loading_all,
         )
         status, trailer = status_line(state)
         table.border_subtitle = status
@@ -404,6 +412,24 @@ class MainScreen(Screen[None]):
         """Fetch the next page now, even after a long run of empty pages."""
         if self.listing.empty_streak >= EMPTY_PAGE_BUDGET:
             self.listing.empty_streak = 0
+        self.fetch_next()
+
+    def action_load_all(self) -> None:
+        """Load every remaining page (A again stops); the table stays usable meanwhile.
+
+        Pages still come one at a time, so stopping costs at most the call in flight.
+        """
+        if self.loading_all:
+            self.loading_all = False
+            self.notify(f"Stopped loading all: {len(self.table.all_rows)} loaded.", timeout=3)
+            self._show_status()
+            return
+        if self.listing.done:
+            self.notify("Every backup of this query is already loaded.", timeout=3)
+            return
+        self.loading_all = True
+        if self.error is not None and self.error.retryable and self.table.all_rows:
+            self.error = None
         self.fetch_next()
 
     def action_focus_filters(self) -> None:

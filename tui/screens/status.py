@@ -25,6 +25,7 @@ class ListingState:
     empty_streak: int
     error: AwsError | None
     expiring_within: int | None
+    loading_all: bool = False
 
 
 def status_line(state: ListingState) -> tuple[Text, str | None]:
@@ -41,6 +42,9 @@ def status_line(state: ListingState) -> tuple[Text, str | None]:
         status.append(f"{n} loaded · ")
         status.append(f"⚠ {clean(state.error.code)} — r retries", style="bold")
         trailer = f"⚠ {clean(state.error.code)}: {clean(state.error.title)} — press r to retry"
+    elif state.loading_all:
+        status.append(f"{n} loaded · loading all… A stops")
+        trailer = f"▼ loading all — {n} so far — press A to stop"
     elif state.fetching:
         status.append(f"{n} loaded · loading…" if n else "loading…")
         trailer = "▼ loading more…"
