@@ -15,10 +15,12 @@ from tui.backups import BackupQuery
 from tui.backups.demo import DemoWorld, WorldSpec
 from tui.screens import MainScreen
 from tui.widgets import BackupDetail
+from tui.widgets.detail_view import DetailView
 from tui.widgets.lineage_tree import LineageTree
 
 
 def _tree_lines(app: HsmBackupsApp) -> list[str]:
+    """The interactive tree's nodes (drawn while the detail pane has focus)."""
     tree = app.main_screen.query_one(LineageTree)
     lines: list[str] = []
 
@@ -35,6 +37,8 @@ async def _open(app: HsmBackupsApp, pilot: object) -> MainScreen:
     main = await settle(pilot)  # type: ignore[arg-type]
     main.table.move_cursor(0)
     await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")  # type: ignore[arg-type]
+    await settle(pilot)  # type: ignore[arg-type]
+    await pilot.press("enter")  # into the detail pane: its interactive tree takes over
     return await settle(pilot)  # type: ignore[arg-type]
 
 
@@ -115,6 +119,11 @@ async def test_l_finds_copies_in_every_region_with_a_status_per_region(
         assert states["me-south-1"] == "not-enabled"
         assert states[r1] == "done"
         assert states[r2] == "done"
+        view = main.detail.query_one(DetailView).plain  # the pane while the table has focus
+        assert copy1 in view
+        assert copy2 in view
+        await pilot.press("enter")  # into the pane: the walkable tree shows the same copies
+        await settle(pilot)
         lines = _tree_lines(app)
         assert any(copy1 in line for line in lines)
         assert any(copy2 in line for line in lines)

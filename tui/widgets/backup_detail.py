@@ -21,20 +21,21 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
 from textual.timer import Timer
-from textual.widgets import Static, Tree
+from textual.widgets import Tree
 
 from tui.backups import Backup, BackupSource
 from tui.timefmt import relative, stamp
-from tui.widgets.lineage_tree import LineageTree, NodeRef
+from tui.widgets.detail_view import TWO_COLUMNS, DetailView
+from tui.widgets.lineage_tree import LineageTree, NodeRef, lineage_renderable
+from tui.widgets.prerendered import Prerendered
 from tui.widgets.safe import safe
 
 if TYPE_CHECKING:
-    from tui.backups.lineage import CopyResult, LineageNode, RegionStatus
+    from tui.backups.lineage import CopyNode, CopyResult, LineageNode, RegionStatus
     from tui.backups.retention import Expiry
 
 Key = tuple[str, str]  # (region, backup_id)
-#: From this content width on, fields sit left and lineage + tags right.
-TWO_COLUMNS = 100
+NOTHING_SHOWN = Text("No backup selected.", style="dim")
 
 
 def _value(name: str, value: object, now: datetime) -> Text:
@@ -156,15 +157,19 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self._cooldown: Timer | None = None
         self._pending: tuple[Backup | None, str | None, datetime] | None = None
         self._cancel: threading.Event | None = None
+        #: True while the pane has focus and its interactive widgets are the ones drawn.
+        self._interactive = False
+        self._view_key: Key | None = None
 
     def compose(self) -> ComposeResult:
+        yield DetailView(id="detail-view")
         with Horizontal(id="detail-columns"):
-            yield Static(Text("No backup selected.", style="dim"), id="detail-fields")
+            yield Prerendered(NOTHING_SHOWN, id="detail-fields")
             with Vertical(id="detail-side"):
-                yield Static(id="lineage-title")
+                yield Prerendered(id="lineage-title")
                 yield LineageTree(id="lineage")
-                yield Static(id="copies-status")
-                yield Static(id="detail-tags")
+                yield Prerendered(id="copies-status")
+                yield Prerendered(id="detail-tags")
 
     @property
     def settled(self) -> bool:
@@ -210,30 +215,53 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self._render_all()
 
     def _render_all(self) -> None:
-        fields = self.query_one("#detail-fields", Static)
-        tags = self.query_one("#detail-tags", Static)
+        """Draw the shown backup: as one pre-rendered view, or into the interactive widgets.
+
+        The widgets (a lineage tree to walk and jump from) are used only while the pane has
+        focus; while the cursor moves in the table, the cheap view is kept current instead.
+        """
         backup, now = self.backup, self.now
         self.set_class(self.scrollable_content_region.width >= TWO_COLUMNS, "-wide")
+        self._interactive = self.has_focus_within
+        if not self._interactive:
+            self._render_view()
+            return
+        fields = self.query_one("#detail-fields", Prerendered)
+        tags = self.query_one("#detail-tags", Prerendered)
         if backup is None or now is None:
-            fields.update(Text("No backup selected.", style="dim"))
+            fields.update(NOTHING_SHOWN)
             tags.update("")
             self.query_one(LineageTree).clear()
-            self.query_one("#lineage-title", Static).update("")
-            self.query_one("#copies-status", Static).update("")
-            self.border_subtitle = ""
+            self.query_one("#lineage-title", Prerendered).update("")
+            self.query_one("#copies-status", Prerendered).update("")
             return
         fields.update(render_fields(backup, now, self.expiry_of(backup)))
         tags.update(render_tags(backup))
-        self.border_subtitle = safe(backup.backup_id)
         self._render_lineage()
 
-    def _render_lineage(self) -> None:
+    def _render_view(self) -> None:
+        view = self.query_one(DetailView)
         backup, key, now = self.backup, self.key, self.now
-        if backup is None or key is None or now is None:
+        home = key != self._view_key
+        self._view_key = key
+        if backup is None or now is None:
+            view.show([NOTHING_SHOWN], [], home=home)
             return
+        title, chain, roots, status = self._lineage_parts(backup, now)
+        right: list[RenderableType] = [title, lineage_renderable(chain, roots, now)]
+        if status is not None:
+            right.append(status)
+        right += [Text(""), render_tags(backup)]
+        view.show([render_fields(backup, now, self.expiry_of(backup))], right, home=home)
+
+    def _lineage_parts(
+        self, backup: Backup, now: datetime
+    ) -> tuple[Text, Sequence[LineageNode], Sequence[CopyNode] | None, Text | None]:
+        """(title, source chain so far, copies found or None, copy-search status or None)."""
         from tui.backups.lineage import LineageNode
 
-        chain = self.chains.get(key)
+        key = self.key
+        chain = self.chains.get(key) if key is not None else None
         title = Text()
         title.append("Lineage", style="bold underline")
         if chain is None:
@@ -244,19 +272,46 @@ class BackupDetail(VerticalScroll, can_focus=True):
                 title.append("  looking up the source chain…", style="dim")
             else:
                 chain = (this,)
-        result = self.copies.get(key)
-        statuses = self._searching.get(key)
+        result = self.copies.get(key) if key is not None else None
+        statuses = self._searching.get(key) if key is not None else None
         if result is None and statuses is None:
             title.append("  L: find copies in all regions", style="dim")
-        self.query_one("#lineage-title", Static).update(title)
-        self.query_one(LineageTree).show(chain, result.roots if result else None, now)
-        status = self.query_one("#copies-status", Static)
+        status = None
         if statuses is not None:
-            status.update(render_search(statuses, running=True))
+            status = render_search(statuses, running=True)
         elif result is not None:
-            status.update(render_search(result.statuses, running=False))
-        else:
-            status.update("")
+            status = render_search(result.statuses, running=False)
+        return title, chain, (result.roots if result else None), status
+
+    def _render_lineage(self) -> None:
+        backup, now = self.backup, self.now
+        if backup is None or now is None:
+            return
+        if not self._interactive:
+            self._render_view()
+            return
+        title, chain, roots, status = self._lineage_parts(backup, now)
+        self.query_one("#lineage-title", Prerendered).update(title)
+        self.query_one(LineageTree).show(chain, roots, now)
+        self.query_one("#copies-status", Prerendered).update(status or "")
+
+    # ---- focus: the interactive widgets take over while the pane has focus -------------------
+
+    def _check_mode(self) -> None:
+        if self.has_focus_within != self._interactive:
+            self._render_all()
+
+    def on_focus(self) -> None:
+        self._check_mode()
+
+    def on_blur(self) -> None:
+        self._check_mode()
+
+    def on_descendant_focus(self) -> None:
+        self._check_mode()
+
+    def on_descendant_blur(self) -> None:
+        self._check_mode()
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(self.scrollable_content_region.width >= TWO_COLUMNS, "-wide")

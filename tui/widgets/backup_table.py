@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from tui.backups import Backup, clean
 from tui.widgets.columns import COLUMNS, EXPIRES, STYLE_CLASSES, ExpiryLookup, fit, no_expiry
+from tui.widgets.virtual import set_virtual_size
 
 _GAP = 2
 
@@ -228,7 +229,7 @@ class BackupTable(ScrollView, can_focus=True):
     def _update_virtual_size(self) -> None:
         width = sum(self._widths) + _GAP * (len(self._widths) - 1) + 2
         height = 1 + len(self.rows) + (1 if self._trailer else 0)
-        self.virtual_size = Size(width, height)
+        set_virtual_size(self, Size(width, height))
 
     # ---- geometry and cursor ------------------------------------------------------------
 

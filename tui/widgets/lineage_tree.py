@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import RenderableType
 from rich.text import Text
+from rich.tree import Tree as RichTree
 from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
@@ -71,6 +73,44 @@ def node_label(
     return text
 
 
+def chain_label(node: LineageNode, this: bool, now: datetime) -> Text:
+    """The label of one node of the source chain (`this`: the backup shown)."""
+    return node_label(
+        node.region,
+        node.backup_id,
+        node.backup,
+        now,
+        this=this,
+        status=node.status,
+        message=node.message if node.status not in ("ok", "missing") else "",
+    )
+
+
+#: Under the shown backup when the copy search found nothing.
+NO_COPIES = Text("no copies found in the searched regions", style="dim")
+
+
+def lineage_renderable(
+    chain: Sequence[LineageNode], copies: Sequence[CopyNode] | None, now: datetime
+) -> RenderableType:
+    """The tree LineageTree draws, as a Rich renderable: the pane's view while not focused."""
+    root = RichTree(Text(""), hide_root=True, guide_style="dim")
+    parent = root
+    for i, node in enumerate(chain):
+        parent = parent.add(chain_label(node, i == len(chain) - 1, now))
+
+    def add_copy(under: RichTree, copy: CopyNode) -> None:
+        branch = under.add(node_label(copy.region, copy.backup.backup_id, copy.backup, now))
+        for child in copy.children:
+            add_copy(branch, child)
+
+    for copy in copies or ():
+        add_copy(parent, copy)
+    if copies is not None and not copies:
+        parent.add(NO_COPIES)
+    return root
+
+
 class LineageTree(Tree[NodeRef]):
     """The chain from the original down to this backup, then this backup's copies below it.
 
@@ -98,21 +138,12 @@ class LineageTree(Tree[NodeRef]):
         self.clear()
         parent: TreeNode[NodeRef] = self.root
         for i, node in enumerate(chain):
-            last = i == len(chain) - 1
-            label = node_label(
-                node.region,
-                node.backup_id,
-                node.backup,
-                now,
-                this=last,
-                status=node.status,
-                message=node.message if node.status not in ("ok", "missing") else "",
-            )
+            label = chain_label(node, i == len(chain) - 1, now)
             parent = parent.add(label, NodeRef(node.region, node.backup_id), expand=True)
         for copy in copies or ():
             self._add_copy(parent, copy, now)
         if copies is not None and not copies:
-            parent.add_leaf(Text("no copies found in the searched regions", style="dim"))
+            parent.add_leaf(NO_COPIES)
         self._settle(self.root)
 
     def _settle(self, node: TreeNode[NodeRef]) -> None:
