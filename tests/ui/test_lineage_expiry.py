@@ -38,7 +38,7 @@ async def _open(app: HsmBackupsApp, pilot: object) -> MainScreen:
     main.table.move_cursor(0)
     await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")  # type: ignore[arg-type]
     await settle(pilot)  # type: ignore[arg-type]
-    await pilot.press("enter")  # into the detail pane: its interactive tree takes over
+    await pilot.press("enter")  # type: ignore[attr-defined]  # into the pane: the tree takes over
     return await settle(pilot)  # type: ignore[arg-type]
 
 
