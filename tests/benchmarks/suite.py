@@ -247,9 +247,15 @@ class Replay:
                 line_no += 1
         self.rows = line_no
         self.limit = 0
-        self.waiting = False
+        self._waiters = 0
         self.calls = 0
         self._cond = threading.Condition()
+
+    @property
+    def waiting(self) -> bool:
+        """A listing call is held at the gate."""
+        with self._cond:
+            return self._waiters > 0
 
     def set_limit(self, limit: int) -> None:
         with self._cond:
@@ -257,18 +263,26 @@ class Replay:
             self._cond.notify_all()
 
     def remember_token(self, **kwargs: Any) -> None:
-        kwargs["context"]["replay_start"] = int(kwargs["params"].get("NextToken") or 0)
+        params = kwargs["params"]
+        context = kwargs["context"]
+        context["replay_start"] = int(params.get("NextToken") or 0)
+        # A filtered call (the detail pane's chain walk) finds nothing here: only the listing
+        # is replayed.
+        context["replay_filtered"] = bool(params.get("Filters"))
 
     def answer(self, **kwargs: Any) -> Any:
         from botocore.awsrequest import AWSResponse
         from botocore.compat import HTTPHeaders
 
         start = int(kwargs["context"].get("replay_start", 0))
+        if kwargs["context"].get("replay_filtered"):
+            empty = {"Backups": [], "ResponseMetadata": {"HTTPStatusCode": 200}}
+            return AWSResponse("https://replay.invalid/", 200, HTTPHeaders(), None), empty
         with self._cond:
+            self._waiters += 1
             while start >= self.limit:
-                self.waiting = True
                 self._cond.wait()
-            self.waiting = False
+            self._waiters -= 1
         with self.path.open() as f:
             f.seek(self.offsets[start // PAGE])
             items = [json.loads(f.readline()) for _ in range(min(PAGE, self.rows - start))]
@@ -317,6 +331,7 @@ async def bench_table(dataset: Path) -> dict[str, Any]:
         out["harness_floor_ms"] = {"value": round(floor, 3)}
         await pilot.press("A")  # load all: the app keeps asking; the gate decides
         for size in SIZES:
+            log(f"filling to {size}: rows {len(table.rows)}, loading all {main.loading_all}")
             replay.set_limit(size)
             await wait_for(pilot, lambda s=size: len(table.rows) >= s, f"{size} rows", 300)  # type: ignore[misc]
             await wait_for(pilot, lambda: replay.waiting, "the gate", 30)
@@ -331,7 +346,15 @@ async def bench_table(dataset: Path) -> dict[str, Any]:
                 await wait_for(pilot, lambda h=have: len(table.rows) > h, "the page", 30)  # type: ignore[misc]
                 await painted(pilot)
                 samples.append(max(0.0, (ui_cpu() - cpu) * 1000 - floor))
-                await wait_for(pilot, lambda: replay.waiting, "the gate", 30)
+                try:
+                    await wait_for(pilot, lambda: replay.waiting, "the gate", 30)
+                except RuntimeError:
+                    log(
+                        f"stalled: rows {len(table.rows)} limit {replay.limit} calls {replay.calls}"
+                        f" loading_all {main.loading_all} error {main.error} done"
+                        f" {main.listing.done} fetching {main.fetching}"
+                    )
+                    raise
                 await pilot.pause(0.15)
             label = f"{size // 1000}k"
             out[f"append_page_ms_{label}"] = {"value": median(samples), "rows": len(table.rows)}

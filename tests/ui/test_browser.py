@@ -30,7 +30,7 @@ async def test_first_page_shows_the_api_order(
         assert len(wire.calls) == 1
         assert wire.calls[0]["MaxResults"] == 50
         assert "NextToken" not in wire.calls[0]
-        assert "50 loaded · more available" in str(main.table.border_subtitle)
+        assert "50 loaded · more available" in main.status.plain
         assert focus_of(app) is main.table
 
 
@@ -167,7 +167,7 @@ async def test_an_error_is_shown_and_r_retries(make_app: AppFactory, wire: Wire)
         assert main.table.rows == []
         assert main.error is not None
         assert main.error.code == "ThrottlingException"
-        assert "ThrottlingException" in str(main.table.border_subtitle)
+        assert "ThrottlingException" in main.status.plain
         message = main.table._message
         assert message is not None
         assert "Press r to retry" in message.plain
@@ -214,7 +214,7 @@ async def test_a_failed_later_page_keeps_the_rows_and_r_retries_that_page(
         assert len(main.table.rows) == 50
         assert main.error is not None
         assert main.error.code == code
-        assert code in str(main.table.border_subtitle)
+        assert code in main.status.plain
         failed_token = wire.calls[-1]["NextToken"]
         wire.fail_with = None
         await pilot.press("r")
@@ -287,7 +287,7 @@ async def test_empty_pages_are_skipped_within_a_budget_then_m_scans_on(
         main = await settle(pilot)
         assert len(main.table.rows) == 2
         assert len(wire.calls) == 1 + EMPTY_PAGE_BUDGET
-        assert "pages without new backups" in str(main.table.border_subtitle)
+        assert "pages without new backups" in main.status.plain
         await pilot.press("m")
         await settle(pilot)
         assert len(wire.calls) == 1 + 2 * EMPTY_PAGE_BUDGET
@@ -362,7 +362,7 @@ async def test_load_all_fetches_to_the_end_with_every_backup_once_in_order(
         assert main.listing.done
         assert not main.loading_all
         assert len(wire.calls) == -(-len(expected) // 20), "one call per page, no more"
-        assert "complete" in str(main.table.border_subtitle)
+        assert "complete" in main.status.plain
 
 
 async def test_a_again_stops_loading_all_after_the_call_in_flight(
@@ -374,7 +374,7 @@ async def test_a_again_stops_loading_all_after_the_call_in_flight(
         wire.hold = True
         await pilot.press("A")
         await until(pilot, lambda: wire.waiting == 1, "the next page in flight")
-        assert "loading all" in str(main.table.border_subtitle)
+        assert "loading all" in main.status.plain
         await pilot.press("A")
         assert not main.loading_all
         wire.release()
@@ -384,4 +384,4 @@ async def test_a_again_stops_loading_all_after_the_call_in_flight(
         assert len(wire.calls) == calls, "nothing more is fetched once stopped"
         assert not main.listing.done
         assert len(main.table.rows) < len(_ids(world))
-        assert "more available" in str(main.table.border_subtitle)
+        assert "more available" in main.status.plain

@@ -93,7 +93,7 @@ async def test_a_token_returned_twice_stops_with_a_visible_error(
         await settle(pilot)
         assert main.error is not None
         assert main.error.code == "PagingLoop"
-        assert "PagingLoop" in str(main.table.border_subtitle)
+        assert "PagingLoop" in main.status.plain
         ids = [b.backup_id for b in main.table.rows]
         assert len(ids) == len(set(ids))
         calls = len(wire.calls)

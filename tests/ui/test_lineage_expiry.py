@@ -202,7 +202,7 @@ async def test_expiring_within_filters_loaded_rows_locally(
             assert isinstance(when, datetime)
             assert when <= limit
         assert len(wire.calls) == calls, "a local filter never calls AWS"
-        assert "(local)" in str(main.table.border_subtitle)
+        assert "(local)" in main.status.plain
         app.screen.query_one("#expiring-within", Input).value = ""
         await pilot.press("enter")
         await settle(pilot)

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from tui.backups import (
@@ -34,6 +34,7 @@ from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, 
 from tui.screens.status import ListingState, status_line
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
+from tui.widgets.prerendered import Prerendered
 
 NARROW = 100
 SHORT = 30
@@ -97,11 +98,13 @@ class MainScreen(Screen[None]):
         self.in_flight: int | None = None
         self.error: AwsError | None = None
         self.dropped_pages = 0
+        #: The status line as last shown in the top bar.
+        self.status = Text()
         #: A: fetch page after page until the end, an error, A again or a new query.
         self.loading_all = False
 
     def compose(self) -> ComposeResult:
-        yield Static(id="topbar")
+        yield Prerendered(id="topbar")
         with Horizontal(id="body"):
             yield FilterSidebar(self.backup_query, self.regions, id="filters")
             with Vertical(id="main"):
@@ -265,7 +268,9 @@ class MainScreen(Screen[None]):
             loading_all=self.loading_all,
         )
         status, trailer = status_line(state)
-        table.border_subtitle = status
+        # In the top bar only: as the table's border subtitle it repainted the whole table
+        # with every page.
+        self.status = status
         table.set_trailer(trailer)
         if state.loaded and not state.shown and self.error is None:
             days = self.expiring_within
@@ -277,13 +282,14 @@ class MainScreen(Screen[None]):
     def _show_topbar(self, status: Text) -> None:
         demo = self.settings.demo
         where = "DEMO (moto, offline)" if demo else f"profile {clean(self.source.profile_label)}"
-        bar = Text()
+        # Region and status first: on an 80-column terminal the tail is cut (with an ellipsis).
+        bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append("hsm-backups", style="bold")
-        bar.append(f" · {where} · {self.backup_query.region or 'no region'} · ")
-        bar.append(clean(self.backup_query.describe()), style="dim")
-        bar.append(" · ")
+        bar.append(f" · {self.backup_query.region or 'no region'} · ")
         bar.append_text(status)
-        self.query_one("#topbar", Static).update(bar)
+        bar.append(f" · {where} · ")
+        bar.append(clean(self.backup_query.describe()), style="dim")
+        self.query_one("#topbar", Prerendered).update(bar)
 
     # ---- events from the widgets ------------------------------------------------------------
 
@@ -379,7 +385,7 @@ class MainScreen(Screen[None]):
     def _expiries_changed(self) -> None:
         if self.expiring_within is not None:
             self.table.refilter()
-        self.table.refresh()
+        self.table.invalidate()
         self.detail.tick(self.settings.clock())
         self._show_status()
 

@@ -17,7 +17,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -27,6 +27,8 @@ from tui.widgets.columns import COLUMNS, EXPIRES, STYLE_CLASSES, ExpiryLookup, f
 from tui.widgets.virtual import set_virtual_size
 
 _GAP = 2
+#: Rendered lines kept for about this many screens of rows.
+_CACHED_SCREENS = 4
 
 
 class BackupTable(ScrollView, can_focus=True):
@@ -126,6 +128,10 @@ class BackupTable(ScrollView, can_focus=True):
         self._trailer: str | None = None
         self._message: Text | None = None
         self._last_highlight: tuple[int, str | None] = (-1, None)
+        #: Rendered row lines, keyed by what they depend on; bumping `_version` drops them all.
+        self._lines: dict[tuple[object, ...], Strip] = {}
+        self._version = 0
+        self._base_style: Style | None = None
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -133,6 +139,12 @@ class BackupTable(ScrollView, can_focus=True):
     def current(self) -> Backup | None:
         """The backup under the cursor."""
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def invalidate(self) -> None:
+        """Every row may look different (the clock moved, policies arrived): redraw all."""
+        self._version += 1
+        self._lines.clear()
+        self.refresh()
 
     def clear(self) -> None:
         """Drop every row (a new query starts)."""
@@ -151,12 +163,17 @@ class BackupTable(ScrollView, can_focus=True):
         if not new:
             return
         first = not self.rows
+        old_end = len(self.rows)
+        version = self._version
         self._widen(new)
         self.all_rows.extend(new)
         if self._keep is not None:
             self.rows.extend(b for b in new if self._keep(b))
         self._update_virtual_size()
-        self.refresh()
+        if version != self._version or old_end < self._body_height:
+            self.refresh()  # columns widened (or the view was not full): every line changes
+        else:
+            self._refresh_from(old_end)
         if first:
             self._post_highlight()
         self.check_near_end()
@@ -164,6 +181,7 @@ class BackupTable(ScrollView, can_focus=True):
     def replace(self, index: int, backup: Backup) -> None:
         """Update one row in place (the API returned the same backup again with new data)."""
         self.all_rows[index] = backup
+        self._lines.clear()  # cached lines are keyed by the row object's identity
         self._widen([backup])
         if self._keep is not None:
             self.refilter()
@@ -203,14 +221,27 @@ class BackupTable(ScrollView, can_focus=True):
         for i in range(len(COLUMNS)) if columns is None else columns:
             column = COLUMNS[i]
             widest = max(cell_len(clean(column.cell(b, self.expiry))) for b in backups)
-            widths[i] = max(widths[i], min(column.max_width, widest))
+            wider = max(widths[i], min(column.max_width, widest))
+            if wider != widths[i]:
+                widths[i] = wider
+                self._version += 1  # every cached line has the old column layout
+                self._lines.clear()
 
     def expiries_changed(self) -> None:
         """Cluster policies arrived: re-measure Expires (once per batch, not on every tick)."""
         if self.all_rows:
             self._widen(self.all_rows, [EXPIRES])
             self._update_virtual_size()
-            self.refresh()
+            self.invalidate()
+
+    def _refresh_from(self, index: int) -> None:
+        """Repaint the view from row `index` down (the rows below it are new), if it shows."""
+        top = round(self.scroll_y)
+        first_line = max(index - top, 0) + 1  # +1: the header line
+        height = self.scrollable_content_region.height
+        if first_line < height:
+            width = self.scrollable_content_region.width
+            self.refresh(Region(0, first_line, width, height - first_line))
 
     def set_trailer(self, text: str | None) -> None:
         """A dim line after the last row: "loading…", "more below", or nothing when complete."""
@@ -219,7 +250,7 @@ class BackupTable(ScrollView, can_focus=True):
             self._update_virtual_size()
             if self.rows and self.cursor == len(self.rows) - 1:
                 self._scroll_cursor_into_view()
-            self.refresh()
+            self._refresh_from(len(self.rows))
 
     def set_message(self, message: Text | None) -> None:
         """Text shown in the body while there are no rows (errors, "no backups match")."""
@@ -349,10 +380,15 @@ class BackupTable(ScrollView, can_focus=True):
         segments.append(Segment(" ", style))
         return segments
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # rich_style walks every ancestor's CSS: once per repaint, not once per line.
+        self._base_style = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
+        base = self._base_style or self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("backup-table--header")
             header = self._line([c.title for c in COLUMNS], style)
@@ -360,6 +396,11 @@ class BackupTable(ScrollView, can_focus=True):
         index = scroll_y + y - 1
         if index < len(self.rows):
             backup = self.rows[index]
+            cursor = index == self.cursor and (self.has_focus, self.app.theme)
+            key = (index, id(backup), cursor, self._version, scroll_x, width, base)
+            cached = self._lines.get(key)
+            if cached is not None:
+                return cached
             style = base
             if index == self.cursor:
                 style = base + self.get_component_rich_style("backup-table--cursor")
@@ -371,7 +412,11 @@ class BackupTable(ScrollView, can_focus=True):
                 else [c.style(backup, lookup) if c.style else None for c in COLUMNS]
             )
             line = self._line(cells, style, classes)
-            return self._crop(Strip(line), scroll_x, width, style)
+            strip = self._crop(Strip(line), scroll_x, width, style)
+            if len(self._lines) > _CACHED_SCREENS * max(1, self._body_height):
+                self._lines.clear()  # bounded: a few screens' worth, then start afresh
+            self._lines[key] = strip
+            return strip
         if index == len(self.rows) and self._trailer:
             style = base + self.get_component_rich_style("backup-table--trailer")
             return Strip([Segment(fit(f" {self._trailer}", width), style)], width)
