@@ -379,6 +379,9 @@ async def bench_table(dataset: Path) -> dict[str, Any]:
         await op("cursor_down", table.action_cursor_down, n - 400)
         await op("page_down", table.action_page_down, n - 400)
         await op("last_row", table.action_last, n - 400)
+        # Open the gate for good: a call left waiting there would keep the app from exiting.
+        replay.set_limit(replay.rows)
+        await wait_for(pilot, lambda: main.listing.done, "the rest of the rows", 60)
     return out
 
 
