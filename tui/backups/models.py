@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -61,6 +62,15 @@ def _opt_str(value: object) -> str | None:
     return None if value is None else value if isinstance(value, str) else str(value)
 
 
+def _shared_str(value: object) -> str | None:
+    """Like _opt_str, for values many rows repeat (states, clusters, regions, HSM types).
+
+    One string object per distinct value instead of one per row (see the RSS benchmark).
+    """
+    text = _opt_str(value)
+    return None if text is None else sys.intern(str(text))
+
+
 def _tags(value: object) -> tuple[tuple[str, str], ...]:
     """Read a TagList defensively: malformed entries are kept as text rather than dropped."""
     if not isinstance(value, list | tuple):
@@ -68,7 +78,8 @@ def _tags(value: object) -> tuple[tuple[str, str], ...]:
     tags: list[tuple[str, str]] = []
     for item in value:
         if isinstance(item, Mapping):
-            tags.append((str(item.get("Key", "")), str(item.get("Value", ""))))
+            key, tag_value = str(item.get("Key", "")), str(item.get("Value", ""))
+            tags.append((sys.intern(key), sys.intern(tag_value)))
         else:
             tags.append((str(item), ""))
     return tuple(tags)
@@ -101,18 +112,18 @@ class Backup:
         never = item.get("NeverExpires")
         return cls(
             backup_id=str(item.get("BackupId", "")),
-            state=_opt_str(item.get("BackupState")),
-            cluster_id=_opt_str(item.get("ClusterId")),
+            state=_shared_str(item.get("BackupState")),
+            cluster_id=_shared_str(item.get("ClusterId")),
             created=as_utc(item.get("CreateTimestamp")),
             never_expires=never if isinstance(never, bool) else None,
             arn=_opt_str(item.get("BackupArn")),
             copied=as_utc(item.get("CopyTimestamp")),
-            source_region=_opt_str(item.get("SourceRegion")),
+            source_region=_shared_str(item.get("SourceRegion")),
             source_backup=_opt_str(item.get("SourceBackup")),
-            source_cluster=_opt_str(item.get("SourceCluster")),
+            source_cluster=_shared_str(item.get("SourceCluster")),
             delete_at=as_utc(item.get("DeleteTimestamp")),
-            hsm_type=_opt_str(item.get("HsmType")),
-            mode=_opt_str(item.get("Mode")),
+            hsm_type=_shared_str(item.get("HsmType")),
+            mode=_shared_str(item.get("Mode")),
             tags=_tags(item.get("TagList")),
             has_tags="TagList" in item,
             extra=tuple((k, v) for k, v in item.items() if k not in KNOWN_FIELDS),
