@@ -82,7 +82,19 @@ def _tags(value: object) -> tuple[tuple[str, str], ...]:
             tags.append((sys.intern(key), sys.intern(tag_value)))
         else:
             tags.append((str(item), ""))
-    return tuple(tags)
+    return _shared_tags(tuple(tags))
+
+
+#: Tag sets seen so far: backups of one cluster usually carry the very same tags.
+_TAG_SETS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
+_TAG_SETS_MAX = 50_000
+
+
+def _shared_tags(tags: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """One tuple per distinct tag set (bounded: the table starts afresh when it is full)."""
+    if len(_TAG_SETS) >= _TAG_SETS_MAX:
+        _TAG_SETS.clear()
+    return _TAG_SETS.setdefault(tags, tags)
 
 
 @dataclass(frozen=True, slots=True)
