@@ -41,11 +41,6 @@ class Prerendered(Widget):
             self._build(width)
         self.refresh(layout=width <= 0 or len(self._lines) != before)
 
-    @property
-    def plain(self) -> str:
-        """The text shown, one line per row (what a user reads)."""
-        return "\n".join(strip.text.rstrip() for strip in self._lines)
-
     def _build(self, width: int) -> None:
         style = self.rich_style  # the pane's colours change with focus and theme
         if width == self._width and style == self._style:
