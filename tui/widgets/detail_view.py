@@ -19,6 +19,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.widgets.prerendered import render_strips
 from tui.widgets.virtual import set_virtual_size
 
 #: From this content width on, the parts sit in two columns.
@@ -64,10 +65,7 @@ class DetailView(ScrollView):
     def _render_parts(self, parts: list[RenderableType], width: int, style: Style) -> list[Strip]:
         if not parts or width <= 0:
             return []
-        console = self.app.console
-        options = console.options.update(width=width, height=None, highlight=False)
-        lines = console.render_lines(Group(*parts), options, style=style, pad=True)
-        return [Strip(line, width) for line in lines]
+        return render_strips(self, Group(*parts), width, style)
 
     def _build(self) -> None:
         width = self.scrollable_content_region.width

@@ -17,6 +17,18 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 
+def render_strips(
+    widget: Widget, renderable: RenderableType, width: int, style: Style
+) -> list[Strip]:
+    """`renderable` drawn once at `width` on `style`, as lines ready for `render_line`."""
+    if isinstance(renderable, str):
+        renderable = Text(renderable)  # literal: never parsed as markup
+    console = widget.app.console
+    options = console.options.update(width=width, height=None, highlight=False)
+    lines = console.render_lines(renderable, options, style=style, pad=True)
+    return [Strip(line, width) for line in lines]
+
+
 class Prerendered(Widget):
     """Shows one renderable; `height: auto` costs a list length, not a render."""
 
@@ -46,13 +58,8 @@ class Prerendered(Widget):
         if width == self._width and style == self._style:
             return
         self._width, self._style = width, style
-        renderable = self._renderable
-        if isinstance(renderable, str):
-            renderable = Text(renderable)  # literal: never parsed as markup
-        console = self.app.console
-        options = console.options.update(width=width, height=None, highlight=False)
-        lines = console.render_lines(renderable, options, style=style, pad=True)
-        self._lines = [Strip(line, width) for line in lines] if self._has_content() else []
+        has_content = self._has_content()
+        self._lines = render_strips(self, self._renderable, width, style) if has_content else []
 
     def _has_content(self) -> bool:
         renderable = self._renderable
