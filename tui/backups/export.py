@@ -1,0 +1,255 @@
+"""Export loaded backups to JSON or CSV, with a header saying which listing they came from.
+
+Every string written is the raw API value through clean(): no control character, escape
+sequence or bidi mark reaches the file, and no Rich markup is added. An existing file is
+never replaced unless the caller says so (after asking the user).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tui.backups.models import KNOWN_FIELDS, Backup, BackupQuery
+from tui.backups.sanitize import clean
+
+TOOL_NAME = "hsm-backups"
+EXPORT_FORMATS = ("json", "csv")
+
+#: CSV columns: the API's names in model order, the tags as one `k=v; k2=v2` cell.
+CSV_COLUMNS: tuple[str, ...] = (*(name for name in KNOWN_FIELDS if name != "TagList"), "Tags")
+
+#: A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets.
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportContext:
+    """Where the rows came from and how they were shown: written at the top of the export."""
+
+    profile: str | None
+    region: str | None
+    query: BackupQuery
+    time_display: str
+    exported_at: datetime
+    tool_version: str
+
+
+def iso_utc(value: datetime) -> str:
+    """`2026-11-20T03:00:05Z`: ISO-8601 in UTC (naive values are taken as UTC)."""
+    aware = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return aware.isoformat().replace("+00:00", "Z")
+
+
+def _jsonable(value: object) -> Any:
+    """A JSON-ready copy of an API value: strings cleaned, timestamps ISO, the unknown as text."""
+    if value is None or isinstance(value, bool | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, Mapping):
+        return {clean(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    return clean(value)
+
+
+def backup_record(backup: Backup) -> dict[str, Any]:
+    """One backup by API field name, in model order then unknown fields, ready for json.dumps.
+
+    Unlike Backup.fields(), TagList is the tags themselves as `[{"Key", "Value"}]`.
+    """
+    record: dict[str, Any] = {}
+    for name, value in backup.fields():
+        if name == "TagList":
+            record[name] = [{"Key": clean(k), "Value": clean(v)} for k, v in backup.tags]
+        else:
+            record[clean(name)] = _jsonable(value)
+    return record
+
+
+def _sort_text(query: BackupQuery) -> str:
+    return "oldest first" if query.sort_ascending else "newest first"
+
+
+def _header(backups: Sequence[Backup], context: ExportContext) -> dict[str, Any]:
+    query = context.query
+    return {
+        "profile": None if context.profile is None else clean(context.profile),
+        "region": None if context.region is None else clean(context.region),
+        "filters": {k: [clean(v) for v in vs] for k, vs in query.filters().items()},
+        "shared": query.shared,
+        "sort": _sort_text(query),
+        "time_display": clean(context.time_display),
+        "exported_at": iso_utc(context.exported_at),
+        "tool": TOOL_NAME,
+        "tool_version": clean(context.tool_version),
+        "count": len(backups),
+    }
+
+
+def export_json(
+    path: str | os.PathLike[str],
+    backups: Sequence[Backup],
+    context: ExportContext,
+    *,
+    overwrite: bool = False,
+) -> None:
+    """Write `{"query": {header}, "backups": [records]}` as UTF-8 JSON, rows in the given order.
+
+    Raises FileExistsError when `path` exists and `overwrite` is False.
+    """
+    document = {
+        "query": _header(backups, context),
+        "backups": [backup_record(b) for b in backups],
+    }
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    _write_new(Path(path), text, overwrite=overwrite)
+
+
+def _guard_formula(cell: str) -> str:
+    # Exported text is otherwise the raw (cleaned) API value; this is the one change we make,
+    # so a tag like `=HYPERLINK(...)` stays text when the file is opened in a spreadsheet.
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _csv_cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return iso_utc(value)
+    if isinstance(value, Mapping | list | tuple):
+        return clean(json.dumps(_jsonable(value), ensure_ascii=False, sort_keys=True))
+    return clean(value)
+
+
+def _tags_cell(backup: Backup) -> str:
+    return "; ".join(f"{clean(k)}={clean(v)}" for k, v in backup.tags)
+
+
+def _filters_text(query: BackupQuery) -> str:
+    parts = [f"{k}={','.join(v)}" for k, v in query.filters().items()]
+    if query.shared:
+        parts.append("shared")
+    return clean("; ".join(parts)) if parts else "none"
+
+
+def _comment_lines(backups: Sequence[Backup], context: ExportContext) -> Iterable[str]:
+    # clean() leaves no newline, so each value stays on its own `#` line.
+    def show(value: str | None) -> str:
+        return "(default)" if value is None else clean(value)
+
+    yield f"# {TOOL_NAME} export ({clean(context.tool_version)})"
+    yield f"# profile: {show(context.profile)}"
+    yield f"# region: {show(context.region)}"
+    yield f"# filters: {_filters_text(context.query)}"
+    yield f"# sort: {_sort_text(context.query)}"
+    yield f"# time: {clean(context.time_display)}"
+    yield f"# exported_at: {iso_utc(context.exported_at)}"
+    yield f"# count: {len(backups)}"
+
+
+def export_csv(
+    path: str | os.PathLike[str],
+    backups: Sequence[Backup],
+    context: ExportContext,
+    *,
+    overwrite: bool = False,
+) -> None:
+    """Write `#` comment lines (tool, profile, region, filters, sort, time, exported_at, count),
+    then a header row and one row per backup, in the given order, as UTF-8 with "\\n" endings.
+
+    Columns are CSV_COLUMNS then every unknown API field seen in any row (sorted by name).
+    Readers should drop the lines starting with `#` before parsing the CSV.
+
+    Formula injection: a cell that starts with `=`, `+`, `-` or `@` gets a leading `'` so a
+    spreadsheet shows it as text instead of evaluating it. That is the only place the file
+    differs from the (cleaned) API value; JSON exports are never altered this way.
+
+    Raises FileExistsError when `path` exists and `overwrite` is False.
+    """
+    extra_names = sorted({name for b in backups for name, _ in b.extra})
+    out = io.StringIO()
+    for line in _comment_lines(backups, context):
+        out.write(line + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([_guard_formula(clean(c)) for c in (*CSV_COLUMNS, *extra_names)])
+    for backup in backups:
+        api = dict(backup.fields())
+        extra = dict(backup.extra)
+        row = [_csv_cell(api.get(name)) for name in CSV_COLUMNS[:-1]]
+        row.append(_tags_cell(backup))
+        row.extend(_csv_cell(extra.get(name)) for name in extra_names)
+        writer.writerow([_guard_formula(cell) for cell in row])
+    _write_new(Path(path), out.getvalue(), overwrite=overwrite)
+
+
+def _write_new(path: Path, text: str, *, overwrite: bool) -> None:
+    """Write `text` to a new temporary file beside `path`, then move it into place.
+
+    Without `overwrite` the move is os.link, which fails with FileExistsError when `path`
+    exists (also if it appeared meanwhile); with it, os.replace. Either way a reader never sees
+    a half-written file. The temporary file is created exclusively with the umask's modes.
+    """
+    if not overwrite and os.path.lexists(path):
+        raise FileExistsError(f"{path} already exists")
+    tmp, fd = _create_temp(path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if overwrite:
+            os.replace(tmp, path)
+        else:
+            _link_exclusive(tmp, path)
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+
+
+def _create_temp(path: Path) -> tuple[Path, int]:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return tmp, os.open(tmp, flags, 0o666)
+        except FileExistsError:
+            continue
+
+
+def _link_exclusive(tmp: Path, path: Path) -> None:
+    """Move `tmp` to `path` only if `path` does not exist, atomically where hard links work."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (some network and FAT file systems): fall back to an exclusive
+        # create, which is just as safe against overwriting, if not against partial files.
+        with open(path, "xb") as target, open(tmp, "rb") as source:
+            target.write(source.read())
+
+
+def default_export_path(cwd: Path, fmt: str, now: datetime) -> Path:
+    """`<cwd>/hsm-backups-20261127-233000.json`: the time of export (UTC when `now` is aware)."""
+    ext = fmt.lower().lstrip(".")
+    if ext not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: expected one of {EXPORT_FORMATS}")
+    when = now.astimezone(UTC) if now.tzinfo is not None else now
+    return cwd / f"{TOOL_NAME}-{when:%Y%m%d-%H%M%S}.{ext}"
