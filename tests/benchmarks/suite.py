@@ -362,18 +362,35 @@ async def bench_table(dataset: Path) -> dict[str, Any]:
 
         out["rss_100k_mib"] = {"value": rss_mib(), "rows": len(table.rows)}
 
+        # The UI thread's CPU clock at every compositor refresh (a frame sent to the terminal).
+        frames: list[float] = []
+        original = main._compositor_refresh
+
+        def timed_refresh() -> None:
+            original()
+            frames.append(ui_cpu())
+
+        main._compositor_refresh = timed_refresh  # type: ignore[method-assign]
+
         async def op(name: str, action: Callable[[], None], start: int) -> None:
-            samples = []
+            """Key action → the frame with the moved cursor; the detail pane follows after it."""
+            samples, settled = [], []
             for i in range(7):
                 table.move_cursor(start + i * 3)
                 await pilot.pause(0.15)  # the detail's throttle window passes
                 await painted(pilot)
+                frames.clear()
                 cpu = ui_cpu()
                 action()
                 await painted(pilot)
-                samples.append(round(max(0.0, (ui_cpu() - cpu) * 1000 - floor), 2))
-            out[f"{name}_ms_100k"] = {"value": median(samples), "samples": samples}
-            log(f"{name} at 100k: {median(samples)} ms")
+                samples.append(round((frames[0] - cpu) * 1000, 2))
+                settled.append(round(max(0.0, (ui_cpu() - cpu) * 1000 - floor), 2))
+            out[f"{name}_ms_100k"] = {
+                "value": median(samples),
+                "samples": samples,
+                "with_detail_pane_ms": median(settled),
+            }
+            log(f"{name} at 100k: {median(samples)} ms (detail pane included: {median(settled)})")
 
         n = len(table.rows)
         await op("cursor_down", table.action_cursor_down, n - 400)

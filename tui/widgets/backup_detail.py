@@ -188,13 +188,15 @@ class BackupDetail(VerticalScroll, can_focus=True):
     def show(self, backup: Backup | None, region: str | None, now: datetime) -> None:
         """Show `backup` from what is known; start its chain walk once the cursor rests.
 
-        Throttled: the first move after a pause renders at once, then at most one render per
-        THROTTLE while keys repeat, ending on the row the cursor stops at. A render re-lays
-        out the pane (its parts change height), which costs far more than moving the cursor.
+        Throttled: the first move after a pause renders right after the table's next frame
+        (so the cursor moves on screen without waiting for the pane), then at most one render
+        per THROTTLE while keys repeat, ending on the row the cursor stops at. A render costs
+        far more than moving the cursor.
         """
+        first = self._pending is None
         self._pending = (backup, region, now)
-        if self._cooldown is None:
-            self._show_pending()
+        if self._cooldown is None and first:
+            self.call_after_refresh(self._show_pending)
 
     def _show_pending(self) -> None:
         self._cooldown = None

@@ -132,6 +132,8 @@ class BackupTable(ScrollView, can_focus=True):
         self._lines: dict[tuple[object, ...], Strip] = {}
         self._version = 0
         self._base_style: Style | None = None
+        self._frame_styles: dict[tuple[str, Style], Style] = {}
+        self._frame_width = 0
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -368,31 +370,54 @@ class BackupTable(ScrollView, can_focus=True):
     def _line(
         self, cells: list[str], style: Style, classes: list[str | None] | None = None
     ) -> list[Segment]:
-        segments = [Segment(" ", style)]
-        gap = Segment(" " * _GAP, style)
+        """One row as segments: a run of cells in the same style is one segment, not one each.
+
+        Fewer segments make every later step (cropping, the compositor's cuts) cheaper.
+        """
+        segments: list[Segment] = []
+        run: list[str] = [" "]
+        run_style = style
+        gap = " " * _GAP
         for i, (text, width) in enumerate(zip(cells, self._widths, strict=True)):
-            if i:
-                segments.append(gap)
             cell_style = style
             if classes is not None and (cls := classes[i]):
-                cell_style = style + self.get_component_rich_style(cls, partial=True)
-            segments.append(Segment(fit(text, width), cell_style))
-        segments.append(Segment(" ", style))
+                cell_style = self._class_style(cls, style)
+            if cell_style is not run_style:
+                segments.append(Segment("".join(run), run_style))
+                run, run_style = [], cell_style
+            run.append(fit(text, width))
+            if cell_style is not style:
+                segments.append(Segment("".join(run), run_style))
+                run, run_style = [], style
+            run.append(gap if i < len(cells) - 1 else " ")
+        segments.append(Segment("".join(run), run_style))
         return segments
 
+    def _class_style(self, cls: str, style: Style) -> Style:
+        """`style` plus a component class's colours, worked out once per repaint."""
+        key = (cls, style)
+        found = self._frame_styles.get(key)
+        if found is None:
+            found = style + self.get_component_rich_style(cls, partial=True)
+            self._frame_styles[key] = found
+        return found
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        # rich_style walks every ancestor's CSS: once per repaint, not once per line.
+        # rich_style walks every ancestor's CSS, and the content region is a computed
+        # property: both once per repaint, not once per line.
         self._base_style = self.rich_style
+        self._frame_styles = {}
+        self._frame_width = self.scrollable_content_region.width
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._frame_width if self._base_style is not None else self.size.width
         scroll_x, scroll_y = self.scroll_offset
         base = self._base_style or self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("backup-table--header")
             header = self._line([c.title for c in COLUMNS], style)
-            return self._crop(Strip(header), scroll_x, width, style)
+            return self._crop(header, scroll_x, width, style)
         index = scroll_y + y - 1
         if index < len(self.rows):
             backup = self.rows[index]
@@ -403,17 +428,23 @@ class BackupTable(ScrollView, can_focus=True):
                 return cached
             style = base
             if index == self.cursor:
-                style = base + self.get_component_rich_style("backup-table--cursor")
-            lookup = self.expiry
+                style = self._class_style("backup-table--cursor", base)
+            found: list[tuple[str, bool]] = []
+
+            def lookup(b: Backup) -> tuple[str, bool]:
+                # The Expires column asks twice (text, then style): work it out once.
+                if not found:
+                    found.append(self.expiry(b))
+                return found[0]
+
             cells = [clean(c.cell(backup, lookup)) for c in COLUMNS]
             classes = (
                 None
                 if index == self.cursor
                 else [c.style(backup, lookup) if c.style else None for c in COLUMNS]
             )
-            line = self._line(cells, style, classes)
-            strip = self._crop(Strip(line), scroll_x, width, style)
-            if len(self._lines) > _CACHED_SCREENS * max(1, self._body_height):
+            strip = self._crop(self._line(cells, style, classes), scroll_x, width, style)
+            if len(self._lines) > _CACHED_SCREENS * max(1, self.size.height):
                 self._lines.clear()  # bounded: a few screens' worth, then start afresh
             self._lines[key] = strip
             return strip
@@ -435,6 +466,12 @@ class BackupTable(ScrollView, can_focus=True):
             return strip.apply_style(style).extend_cell_length(width, style).crop(0, width)
         return Strip.blank(width, base)
 
-    @staticmethod
-    def _crop(strip: Strip, scroll_x: int, width: int, style: Style) -> Strip:
+    def _crop(self, segments: list[Segment], scroll_x: int, width: int, style: Style) -> Strip:
+        """The line seen through the viewport: padded to `width`, cut only when it scrolls."""
+        length = sum(self._widths) + _GAP * (len(self._widths) - 1) + 2
+        if scroll_x == 0 and length <= width:
+            if length < width:
+                segments.append(Segment(" " * (width - length), style))
+            return Strip(segments, width)
+        strip = Strip(segments, length)
         return strip.extend_cell_length(scroll_x + width, style).crop(scroll_x, scroll_x + width)
