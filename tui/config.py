@@ -1,0 +1,119 @@
+"""The user's config file: choices remembered between runs (theme, time mode), nothing secret.
+
+Reading and writing never raise: a broken or unwritable file costs the user their saved choices,
+never the app, so both return a message for the status line instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from tui.timemodes import TIME_MODES
+
+APP_NAME = "hsm-backups"
+#: Full path of the config file to use instead of the per-user default.
+CONFIG_ENV = "HSM_BACKUPS_CONFIG"
+#: A config file bigger than this is not one we wrote; reading it whole would only waste memory.
+MAX_CONFIG_BYTES = 64 * 1024
+
+
+@dataclass(frozen=True)
+class UserConfig:
+    """What is remembered; None for theme means Textual's default."""
+
+    theme: str | None = None
+    time_mode: str = "utc"
+
+
+def config_path(environ: Mapping[str, str] | None = None) -> Path:
+    """$HSM_BACKUPS_CONFIG when set, else `config.json` in the platform's per-user config dir.
+
+    The default (e.g. `~/.config/hsm-backups/config.json`, honouring XDG_CONFIG_HOME) comes from
+    platformdirs, which reads the process environment whatever `environ` says.
+    """
+    env = os.environ if environ is None else environ
+    if override := env.get(CONFIG_ENV):
+        return Path(override)
+    return platformdirs.user_config_path(APP_NAME) / "config.json"
+
+
+def _read(path: Path) -> tuple[Any, str | None]:
+    """The parsed JSON, or None and why not; a missing file is normal and not worth a word."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_CONFIG_BYTES + 1)
+    except FileNotFoundError:
+        return None, None
+    except OSError as exc:
+        return None, f"Could not read {path} ({exc.strerror or exc}); using defaults"
+    if len(raw) > MAX_CONFIG_BYTES:
+        return None, f"{path} is over {MAX_CONFIG_BYTES // 1024} KiB; using defaults"
+    try:
+        return json.loads(raw.decode("utf-8")), None
+    except UnicodeDecodeError:
+        return None, f"{path} is not UTF-8 text; using defaults"
+    except json.JSONDecodeError as exc:
+        return None, f"{path} is not valid JSON (line {exc.lineno}); using defaults"
+
+
+def load_config(path: Path) -> tuple[UserConfig, str | None]:
+    """The saved config and a warning for the user when some or all of it had to be ignored.
+
+    Never raises. Unknown keys are skipped silently (a newer version may have written them);
+    a value of the wrong type is ignored on its own, and so is an unknown time mode.
+    """
+    data, problem = _read(path)
+    if data is None:
+        return UserConfig(), problem
+    if not isinstance(data, dict):
+        return UserConfig(), f"{path} does not hold a JSON object; using defaults"
+    ignored: list[str] = []
+    theme = data.get("theme")
+    if theme is not None and not (isinstance(theme, str) and theme):
+        ignored.append("theme (expected a theme name)")
+        theme = None
+    time_mode = data.get("time_mode", UserConfig.time_mode)
+    if time_mode not in TIME_MODES:
+        ignored.append(f"time_mode (expected one of {', '.join(TIME_MODES)})")
+        time_mode = UserConfig.time_mode
+    config = UserConfig(theme=theme, time_mode=time_mode)
+    return config, f"Ignored in {path}: {'; '.join(ignored)}" if ignored else None
+
+
+def save_config(path: Path, config: UserConfig) -> str | None:
+    """Write `config` to `path`; None on success, else a message for the user. Never raises.
+
+    Only the known keys are written. The text goes to a temporary file in the same directory,
+    which then replaces the old file in one step, so a crash or a full disk never leaves half a
+    file behind. A missing directory is created private (0o700). A symlinked config file (say,
+    from a dotfiles repository) stays a symlink: the file it points at is replaced.
+    """
+    data = {"theme": config.theme, "time_mode": config.time_mode}
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    target = Path(os.path.realpath(path))
+    temp: str | None = None
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+        temp = None
+    except OSError as exc:
+        return f"Could not save settings to {path} ({exc.strerror or exc})"
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+    return None
