@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from tests.ui.helpers import focus_of, screen_text, settle, until
 from tui.backups.demo import DEMO_HOME_REGION, DemoWorld
 from tui.backups.paging import EMPTY_PAGE_BUDGET
 from tui.screens import HelpScreen
+from tui.widgets import FilterSidebar
 
 
 def _ids(world: DemoWorld) -> list[str]:
@@ -363,6 +365,87 @@ async def test_load_all_fetches_to_the_end_with_every_backup_once_in_order(
         assert not main.loading_all
         assert len(wire.calls) == -(-len(expected) // 20), "one call per page, no more"
         assert "complete" in main.status.plain
+
+
+async def test_a_failure_while_loading_all_keeps_the_rows_stops_and_r_goes_on(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    expected = _ids(world)
+
+    def throttle_from_the_fifth_call(parsed: dict[str, Any]) -> None:
+        if len(wire.calls) == 4:
+            wire.fail_with = _throttled()
+
+    wire.rewrite = throttle_from_the_fifth_call
+    app = make_app(page_size=10)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("A")
+        await settle(pilot)
+        assert main.error is not None
+        assert main.error.code == "ThrottlingException"
+        assert not main.loading_all
+        calls = len(wire.calls)
+        await pilot.pause(0.3)
+        assert len(wire.calls) == calls, "the run stopped at the error"
+        ids = [b.backup_id for b in main.table.rows]
+        assert ids == expected[: len(ids)], "every page before the error, in order"
+        assert 30 <= len(ids) < len(expected)
+        wire.fail_with = wire.rewrite = None
+        await pilot.press("r")
+        await settle(pilot)
+        assert main.error is None
+        await pilot.press("A")
+        await settle(pilot)
+        assert [b.backup_id for b in main.table.rows] == expected
+
+
+async def test_a_new_query_while_loading_all_never_mixes_in_the_old_pages(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    ready = [b["BackupId"] for b in world.backups(DEMO_HOME_REGION) if b["BackupState"] == "READY"]
+    app = make_app(page_size=10)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("A")
+        await until(pilot, lambda: len(wire.calls) >= 3, "loading all")
+        sidebar = main.query_one(FilterSidebar)
+        query = replace(main.backup_query, states=("READY",))
+        sidebar.post_message(FilterSidebar.Changed(sidebar, query))
+        await settle(pilot)
+        assert main.backup_query == query
+        assert not main.loading_all
+        await pilot.press("A")
+        await settle(pilot)
+        assert [b.backup_id for b in main.table.rows] == ready
+        assert all(b.state == "READY" for b in main.table.rows)
+
+
+async def test_a_paging_loop_while_loading_all_stops_with_a_visible_error(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    armed: list[int] = []  # the call count when A was pressed
+    tokens: list[str] = []
+
+    def repeat_a_token(parsed: dict[str, Any]) -> None:
+        token = parsed.get("NextToken")
+        if armed and token:
+            if tokens and len(wire.calls) >= armed[0] + 2:
+                parsed["NextToken"] = tokens[0]
+            tokens.append(token)
+
+    wire.rewrite = repeat_a_token
+    app = make_app(page_size=10)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        armed.append(len(wire.calls))
+        await pilot.press("A")
+        await settle(pilot)
+        assert main.error is not None
+        assert main.error.code == "PagingLoop"
+        assert len(wire.calls) == armed[0] + 2, "the repeated token is never sent again"
+        ids = [b.backup_id for b in main.table.rows]
+        assert len(ids) == len(set(ids))
 
 
 async def test_a_again_stops_loading_all_after_the_call_in_flight(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import ClassVar
@@ -60,12 +62,19 @@ class MainScreen(Screen[None]):
     #: How often ages and countdowns are redrawn (nothing is fetched for it).
     TICK: ClassVar[float] = 15.0
 
+    #: While loading all, pages are handed to the UI at most this often (one repaint each).
+    BATCH_SECONDS: ClassVar[float] = 0.1
+
     @dataclass
     class PageLoaded(Message):
-        """A worker got a page for the query of `generation`."""
+        """A worker got pages (one, or a batch while loading all) for the query of `generation`.
+
+        `final` is False for a batch handed over while the worker goes on to the next call.
+        """
 
         generation: int
-        page: Page
+        pages: tuple[Page, ...]
+        final: bool = True
 
     @dataclass
     class PageFailed(Message):
@@ -102,6 +111,8 @@ class MainScreen(Screen[None]):
         self.status = Text()
         #: A: fetch page after page until the end, an error, A again or a new query.
         self.loading_all = False
+        #: Set to stop the worker that loads all once its call in flight returns.
+        self._stop_run = threading.Event()
 
     def compose(self) -> ComposeResult:
         yield Prerendered(id="topbar")
@@ -149,7 +160,7 @@ class MainScreen(Screen[None]):
         self.backup_query = query
         self.listing = Listing(query)
         self.error = None
-        self.loading_all = False
+        self._stop_loading_all()
         self.table.clear()
         self.table.set_message(Text(f"Loading backups in {query.region or 'the default region'}…"))
         self.fetch_next()
@@ -162,24 +173,62 @@ class MainScreen(Screen[None]):
         """
         stalled = self.listing.empty_streak >= EMPTY_PAGE_BUDGET and not self.loading_all
         if self.listing.done or self.error is not None:
-            self.loading_all = False
+            self._stop_loading_all()
         if self.fetching or self.listing.done or self.error is not None or stalled:
             self._show_status()
             return
         self.in_flight = self.generation
-        self._fetch(self.generation, self.listing.query, self.listing.next_token)
+        if self.loading_all:
+            self._stop_run = threading.Event()
+        self._fetch(
+            self.generation,
+            self.listing.query,
+            self.listing.next_token,
+            self._stop_run if self.loading_all else None,
+        )
         self._show_status()
 
-    @work(thread=True, exit_on_error=False, group="pages", description="describe_backups page")
-    def _fetch(self, generation: int, query: BackupQuery, token: str | None) -> None:
-        """Runs in a thread: one describe_backups call, the answer posted back as a message."""
-        try:
-            page = self.source.fetch_page(query, token, self.settings.page_size)
-        except Exception as exc:
-            message: Message = self.PageFailed(generation, to_aws_error(exc), token)
-        else:
-            message = self.PageLoaded(generation, page)
-        self.post_message(message)
+    def _stop_loading_all(self) -> None:
+        """Stop loading all: the worker ends once its call in flight is back."""
+        self.loading_all = False
+        self._stop_run.set()
+
+    @work(thread=True, exit_on_error=False, group="pages", description="describe_backups pages")
+    def _fetch(
+        self,
+        generation: int,
+        query: BackupQuery,
+        token: str | None,
+        run: threading.Event | None,
+    ) -> None:
+        """Runs in a thread: one describe_backups call, or with `run` page after page.
+
+        Loading all, the next call goes out as soon as a page is back, while the UI shows the
+        last ones; pages are handed over in batches (at most every BATCH_SECONDS), so the UI
+        repaints a few times a second instead of once per page. Still one call at a time. The
+        loop ends at the last page, a repeated token (the UI's Listing reports it), an error,
+        or when `run` is set (A again, a new query, an error found by the UI).
+        """
+        pages: list[Page] = []
+        handed = time.monotonic()
+        seen = {token} if token else set()
+        while True:
+            try:
+                page = self.source.fetch_page(query, token, self.settings.page_size)
+            except Exception as exc:
+                if pages:
+                    self.post_message(self.PageLoaded(generation, tuple(pages), final=False))
+                self.post_message(self.PageFailed(generation, to_aws_error(exc), token))
+                return
+            pages.append(page)
+            token = page.next_token
+            if run is None or run.is_set() or not token or token in seen:
+                break
+            seen.add(token)
+            if time.monotonic() - handed >= self.BATCH_SECONDS:
+                self.post_message(self.PageLoaded(generation, tuple(pages), final=False))
+                pages, handed = [], time.monotonic()
+        self.post_message(self.PageLoaded(generation, tuple(pages)))
 
     def _landed(self, generation: int) -> bool:
         """Free the slot; False (and the waiting query goes ahead) when the answer is stale."""
@@ -192,23 +241,49 @@ class MainScreen(Screen[None]):
 
     @on(PageLoaded)
     def _page_loaded(self, event: PageLoaded) -> None:
+        if not event.final:
+            if event.generation == self.generation and self.error is None:
+                self._apply(event.pages)
+            return
         if not self._landed(event.generation):
             return
-        try:
-            update = self.listing.accept(event.page)
-        except PagingError as exc:
-            self._fail(to_aws_error(exc))
+        if self.error is not None:
+            return  # a batch before this one failed (a paging loop): nothing more is applied
+        keep_going = self._apply(event.pages)
+        if self.error is not None:
             return
-        self.table.append(update.appended)
-        for index, backup in update.replaced:
-            self.table.replace(index, backup)
-        self._lookup_clusters([*update.appended, *(b for _, b in update.replaced)])
-        if self.listing.done and not self.table.rows:
-            self.table.set_message(Text("No backups match these filters.", style="dim"))
-        if update.keep_going or self.loading_all or self._wants_more():
+        if keep_going or self.loading_all or self._wants_more():
             self.fetch_next()
         else:
             self._show_status()
+
+    def _apply(self, pages: tuple[Page, ...]) -> bool:
+        """Add pages to the table in order, one append for all; True if the scan should go on."""
+        appended: list[Backup] = []
+        keep_going = False
+        for page in pages:
+            try:
+                update = self.listing.accept(page)
+            except PagingError as exc:
+                self.table.append(appended)
+                self._stop_run.set()
+                self._fail(to_aws_error(exc))
+                return False
+            appended += update.appended
+            if update.replaced:
+                self.table.append(appended)
+                appended = []
+                for index, backup in update.replaced:
+                    self.table.replace(index, backup)
+                self._lookup_clusters([b for _, b in update.replaced])
+            keep_going = update.keep_going
+        self.table.append(appended)
+        self._lookup_clusters(appended)
+        if self.listing.done and not self.table.rows:
+            self.table.set_message(Text("No backups match these filters.", style="dim"))
+        if self.loading_all and not self.listing.done:
+            self._show_status()
+        return keep_going
 
     @on(PageFailed)
     def _page_failed(self, event: PageFailed) -> None:
@@ -238,7 +313,7 @@ class MainScreen(Screen[None]):
 
     def _fail(self, error: AwsError) -> None:
         self.error = error
-        self.loading_all = False
+        self._stop_loading_all()
         if not self.table.rows:
             message = Text()
             message.append(f"{clean(error.title)}\n", style="bold")
@@ -423,10 +498,10 @@ class MainScreen(Screen[None]):
     def action_load_all(self) -> None:
         """Load every remaining page (A again stops); the table stays usable meanwhile.
 
-        Pages still come one at a time, so stopping costs at most the call in flight.
+        One call at a time, so stopping costs at most the call in flight.
         """
         if self.loading_all:
-            self.loading_all = False
+            self._stop_loading_all()
             self.notify(f"Stopped loading all: {len(self.table.all_rows)} loaded.", timeout=3)
             self._show_status()
             return

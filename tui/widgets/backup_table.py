@@ -222,6 +222,8 @@ class BackupTable(ScrollView, can_focus=True):
         widths = self._widths
         for i in range(len(COLUMNS)) if columns is None else columns:
             column = COLUMNS[i]
+            if widths[i] >= column.max_width:
+                continue  # as wide as it gets: nothing to measure
             widest = max(cell_len(clean(column.cell(b, self.expiry))) for b in backups)
             wider = max(widths[i], min(column.max_width, widest))
             if wider != widths[i]:
