@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -26,6 +25,7 @@ from textual.widgets import Tree
 from tui.backups import Backup, BackupSource
 from tui.timefmt import relative, stamp
 from tui.widgets.detail_view import TWO_COLUMNS, DetailView
+from tui.widgets.key_values import KeyValues
 from tui.widgets.lineage_tree import LineageTree, NodeRef, lineage_renderable
 from tui.widgets.prerendered import Prerendered
 from tui.widgets.safe import safe
@@ -58,18 +58,16 @@ def render_fields(backup: Backup, now: datetime, expiry: Expiry | None) -> Rende
     title = safe(backup.backup_id, "bold")
     title.append("  ")
     title.append_text(safe(backup.state or "state unknown"))
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold", no_wrap=True, min_width=15)
-    grid.add_column(overflow="fold")
+    rows: list[tuple[Text, Text]] = []
     if expiry is not None:
         words = Text()
         words.append(expiry.short, style="bold reverse" if expiry.urgent else "bold")
         words.append("  ")
         words.append_text(safe(expiry.detail))
-        grid.add_row(Text("Expires"), words)
+        rows.append((Text("Expires"), words))
     for name, value in backup.fields():
-        grid.add_row(safe(name), _value(name, value, now))
-    return Group(title, grid)
+        rows.append((safe(name), _value(name, value, now)))
+    return Group(title, KeyValues(rows, min_key=15))
 
 
 def render_tags(backup: Backup) -> RenderableType:
@@ -77,12 +75,7 @@ def render_tags(backup: Backup) -> RenderableType:
     heading = Text(f"Tags ({len(backup.tags)})", style="bold underline")
     if not backup.tags:
         return Group(heading, Text("no tags", style="dim"))
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", overflow="fold", max_width=40)
-    table.add_column(overflow="fold")
-    for key, value in backup.tags:
-        table.add_row(safe(key), safe(value))
-    return Group(heading, table)
+    return Group(heading, KeyValues((safe(key), safe(value)) for key, value in backup.tags))
 
 
 def render_search(statuses: dict[str, RegionStatus], running: bool) -> Text:
