@@ -79,7 +79,7 @@ def _tags(value: object) -> tuple[tuple[str, str], ...]:
     for item in value:
         if isinstance(item, Mapping):
             key, tag_value = str(item.get("Key", "")), str(item.get("Value", ""))
-            tags.append((sys.intern(key), sys.intern(tag_value)))
+            tags.append(_shared_pair(key, tag_value))
         else:
             tags.append((str(item), ""))
     return _shared_tags(tuple(tags))
@@ -88,6 +88,19 @@ def _tags(value: object) -> tuple[tuple[str, str], ...]:
 #: Tag sets seen so far: backups of one cluster usually carry the very same tags.
 _TAG_SETS: dict[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]] = {}
 _TAG_SETS_MAX = 50_000
+#: Single tags seen so far: sets differ (a ticket number) while most of their tags repeat.
+_TAG_PAIRS: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _shared_pair(key: str, value: str) -> tuple[str, str]:
+    """One (key, value) tuple per distinct tag (bounded like the tag sets)."""
+    if len(_TAG_PAIRS) >= _TAG_SETS_MAX:
+        _TAG_PAIRS.clear()
+    found = _TAG_PAIRS.get((key, value))
+    if found is None:
+        found = (sys.intern(key), sys.intern(value))
+        _TAG_PAIRS[found] = found
+    return found
 
 
 def _shared_tags(tags: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
@@ -106,7 +119,9 @@ class Backup:
     cluster_id: str | None = None
     created: datetime | None = None
     never_expires: bool | None = None
-    arn: str | None = None
+    #: The ARN, or when it is the usual `…:backup/<backup_id>` only its shared stem (see `arn`).
+    arn_stored: str | None = None
+    arn_is_stem: bool = False
     copied: datetime | None = None
     source_region: str | None = None
     source_backup: str | None = None
@@ -122,13 +137,19 @@ class Backup:
     def from_api(cls, item: Mapping[str, Any]) -> Backup:
         """Convert one `Backups[]` entry; tolerant of missing, odd and unknown fields."""
         never = item.get("NeverExpires")
+        backup_id = str(item.get("BackupId", ""))
+        arn = _opt_str(item.get("BackupArn"))
+        stem = arn is not None and bool(backup_id) and arn.endswith("/" + backup_id)
+        if stem and arn is not None:
+            arn = sys.intern(arn[: -len(backup_id)])
         return cls(
-            backup_id=str(item.get("BackupId", "")),
+            backup_id=backup_id,
             state=_shared_str(item.get("BackupState")),
             cluster_id=_shared_str(item.get("ClusterId")),
             created=as_utc(item.get("CreateTimestamp")),
             never_expires=never if isinstance(never, bool) else None,
-            arn=_opt_str(item.get("BackupArn")),
+            arn_stored=arn,
+            arn_is_stem=stem,
             copied=as_utc(item.get("CopyTimestamp")),
             source_region=_shared_str(item.get("SourceRegion")),
             source_backup=_opt_str(item.get("SourceBackup")),
@@ -140,6 +161,17 @@ class Backup:
             has_tags="TagList" in item,
             extra=tuple((k, v) for k, v in item.items() if k not in KNOWN_FIELDS),
         )
+
+    @property
+    def arn(self) -> str | None:
+        """BackupArn as the API gave it.
+
+        Stored as a stem shared by every backup of one account and region plus the backup ID
+        this object keeps anyway: about 110 bytes less per row (see the RSS benchmark).
+        """
+        if self.arn_is_stem and self.arn_stored is not None:
+            return self.arn_stored + self.backup_id
+        return self.arn_stored
 
     @property
     def is_copy(self) -> bool:

@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
@@ -62,14 +63,14 @@ class MainScreen(Screen[None]):
     #: How often ages and countdowns are redrawn (nothing is fetched for it).
     TICK: ClassVar[float] = 15.0
 
-    #: While loading all, pages are handed to the UI at most this often (one repaint each).
+    #: While loading all, pages are applied at most this often (one repaint each).
     BATCH_SECONDS: ClassVar[float] = 0.1
 
     @dataclass
     class PageLoaded(Message):
-        """A worker got pages (one, or a batch while loading all) for the query of `generation`.
+        """A worker got a page for the query of `generation`.
 
-        `final` is False for a batch handed over while the worker goes on to the next call.
+        `final` is False while loading all, when the worker has gone on to the next call.
         """
 
         generation: int
@@ -113,6 +114,10 @@ class MainScreen(Screen[None]):
         self.loading_all = False
         #: Set to stop the worker that loads all once its call in flight returns.
         self._stop_run = threading.Event()
+        #: Pages back while loading all, not yet applied (see _hold).
+        self._held: list[Page] = []
+        self._held_timer: Timer | None = None
+        self._applied_at = 0.0
 
     def compose(self) -> ComposeResult:
         yield Prerendered(id="topbar")
@@ -161,6 +166,7 @@ class MainScreen(Screen[None]):
         self.listing = Listing(query)
         self.error = None
         self._stop_loading_all()
+        self._take_held()  # pages of the old query: dropped
         self.table.clear()
         self.table.set_message(Text(f"Loading backups in {query.region or 'the default region'}…"))
         self.fetch_next()
@@ -204,31 +210,23 @@ class MainScreen(Screen[None]):
         """Runs in a thread: one describe_backups call, or with `run` page after page.
 
         Loading all, the next call goes out as soon as a page is back, while the UI shows the
-        last ones; pages are handed over in batches (at most every BATCH_SECONDS), so the UI
-        repaints a few times a second instead of once per page. Still one call at a time. The
+        last ones (the UI applies them in batches: see _hold). Still one call at a time. The
         loop ends at the last page, a repeated token (the UI's Listing reports it), an error,
         or when `run` is set (A again, a new query, an error found by the UI).
         """
-        pages: list[Page] = []
-        handed = time.monotonic()
         seen = {token} if token else set()
         while True:
             try:
                 page = self.source.fetch_page(query, token, self.settings.page_size)
             except Exception as exc:
-                if pages:
-                    self.post_message(self.PageLoaded(generation, tuple(pages), final=False))
                 self.post_message(self.PageFailed(generation, to_aws_error(exc), token))
                 return
-            pages.append(page)
             token = page.next_token
             if run is None or run.is_set() or not token or token in seen:
                 break
             seen.add(token)
-            if time.monotonic() - handed >= self.BATCH_SECONDS:
-                self.post_message(self.PageLoaded(generation, tuple(pages), final=False))
-                pages, handed = [], time.monotonic()
-        self.post_message(self.PageLoaded(generation, tuple(pages)))
+            self.post_message(self.PageLoaded(generation, (page,), final=False))
+        self.post_message(self.PageLoaded(generation, (page,)))
 
     def _landed(self, generation: int) -> bool:
         """Free the slot; False (and the waiting query goes ahead) when the answer is stale."""
@@ -243,19 +241,45 @@ class MainScreen(Screen[None]):
     def _page_loaded(self, event: PageLoaded) -> None:
         if not event.final:
             if event.generation == self.generation and self.error is None:
-                self._apply(event.pages)
+                self._hold(event.pages)
             return
         if not self._landed(event.generation):
             return
+        held = self._take_held()
         if self.error is not None:
-            return  # a batch before this one failed (a paging loop): nothing more is applied
-        keep_going = self._apply(event.pages)
+            return  # a page before this one failed (a paging loop): nothing more is applied
+        keep_going = self._apply((*held, *event.pages))
         if self.error is not None:
             return
         if keep_going or self.loading_all or self._wants_more():
             self.fetch_next()
         else:
             self._show_status()
+
+    def _hold(self, pages: tuple[Page, ...]) -> None:
+        """Keep pages that arrive while loading all; apply them at most every BATCH_SECONDS.
+
+        One append and one repaint for several pages: a repaint of the screen costs about as
+        much as a page of rows, and pages can come back every few milliseconds.
+        """
+        self._held += pages
+        if self._held_timer is None:
+            wait = self.BATCH_SECONDS - (time.monotonic() - self._applied_at)
+            # (a zero-second Timer divides by zero in Textual 8)
+            self._held_timer = self.set_timer(max(0.005, wait), self._apply_held)
+
+    def _take_held(self) -> list[Page]:
+        if self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+        held, self._held = self._held, []
+        return held
+
+    def _apply_held(self) -> None:
+        self._held_timer = None
+        held = self._take_held()
+        if held and self.error is None:
+            self._apply(tuple(held))
 
     def _apply(self, pages: tuple[Page, ...]) -> bool:
         """Add pages to the table in order, one append for all; True if the scan should go on."""
@@ -278,6 +302,7 @@ class MainScreen(Screen[None]):
                 self._lookup_clusters([b for _, b in update.replaced])
             keep_going = update.keep_going
         self.table.append(appended)
+        self._applied_at = time.monotonic()
         self._lookup_clusters(appended)
         if self.listing.done and not self.table.rows:
             self.table.set_message(Text("No backups match these filters.", style="dim"))
@@ -288,6 +313,10 @@ class MainScreen(Screen[None]):
     @on(PageFailed)
     def _page_failed(self, event: PageFailed) -> None:
         if not self._landed(event.generation):
+            return
+        if held := self._take_held():
+            self._apply(tuple(held))  # every page before the failure is shown
+        if self.error is not None:
             return
         refused = event.token is not None and event.error.code in TOKEN_ERROR_CODES
         if refused and self.listing.restart():
