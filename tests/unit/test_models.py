@@ -60,6 +60,41 @@ class TestFromApi:
         assert b.is_copy
         assert b.extra == ()
 
+    def test_arn_is_given_back_exactly_as_the_api_sent_it(self) -> None:
+        usual = Backup.from_api(FULL)
+        other = Backup.from_api(
+            {
+                **FULL,
+                "BackupId": "backup-bcdefghijkl",
+                "BackupArn": FULL["BackupArn"].replace("abcdefghijk", "bcdefghijkl"),
+            }
+        )
+        odd = Backup.from_api({**FULL, "BackupArn": "arn:aws:cloudhsm:x:1:backup/something-else"})
+        assert usual.arn == FULL["BackupArn"]
+        assert other.arn == FULL["BackupArn"].replace("abcdefghijk", "bcdefghijkl")
+        assert odd.arn == "arn:aws:cloudhsm:x:1:backup/something-else"
+        assert Backup.from_api({"BackupId": "backup-abcdefghijk"}).arn is None
+        assert dict(usual.fields())["BackupArn"] == FULL["BackupArn"]
+        # One account and region: one stem string shared by every row (memory at 100k rows).
+        assert usual.arn_stored is other.arn_stored
+
+    def test_repeated_tags_are_one_object(self) -> None:
+        a = Backup.from_api(
+            {
+                **FULL,
+                "TagList": [{"Key": "env", "Value": "prod"}, {"Key": "ticket", "Value": "T-1"}],
+            }
+        )
+        b = Backup.from_api(
+            {
+                **FULL,
+                "TagList": [{"Key": "env", "Value": "prod"}, {"Key": "ticket", "Value": "T-2"}],
+            }
+        )
+        assert a.tags == (("env", "prod"), ("ticket", "T-1"))
+        assert b.tags == (("env", "prod"), ("ticket", "T-2"))
+        assert a.tags[0] is b.tags[0]
+
     def test_fields_lists_every_known_field_in_model_order(self) -> None:
         fields = Backup.from_api(FULL).fields()
         assert [name for name, _ in fields] == list(KNOWN_FIELDS)
