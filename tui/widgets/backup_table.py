@@ -149,11 +149,14 @@ class BackupTable(ScrollView, can_focus=True):
         self.refresh()
 
     def clear(self) -> None:
-        """Drop every row (a new query starts)."""
+        """Drop every row (a new query starts).
+
+        Column widths stay: the next query's rows would mostly widen them again, and each
+        change of the table's width re-lays out the screen (a scrollbar comes or goes).
+        """
         self.all_rows = []
         self.rows = self.all_rows if self._keep is None else []
         self.cursor = 0
-        self._widths = [max(c.min_width, cell_len(c.title)) for c in COLUMNS]
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._update_virtual_size()
         self.refresh()

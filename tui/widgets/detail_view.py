@@ -34,7 +34,9 @@ class DetailView(ScrollView):
     DetailView {
         height: 1fr;
         overflow-x: hidden;
-        scrollbar-gutter: stable;
+        /* Always there: a bar that comes and goes with the backup shown re-lays out the
+           whole screen (a long backup needs one, a short one does not). */
+        overflow-y: scroll;
         scrollbar-size-vertical: 1;
     }
     """
