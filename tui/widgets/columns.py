@@ -62,7 +62,9 @@ def _expiry_style(b: Backup, lookup: ExpiryLookup) -> str | None:
 COLUMNS: tuple[Column, ...] = (
     Column("Backup ID", lambda b, _: b.backup_id, 18, 28),
     Column("State", lambda b, _: b.state or "—", 5, 18, _state_style),
-    Column("Expires", lambda b, lookup: lookup(b)[0], 8, SHORT_MAX, _expiry_style),
+    # As wide as its longest text from the start: measuring it costs an expiry computation
+    # per row, and a full pass over every row whenever a retention policy arrives.
+    Column("Expires", lambda b, lookup: lookup(b)[0], SHORT_MAX, SHORT_MAX, _expiry_style),
     Column("Cluster", lambda b, _: b.cluster_id or "—", 7, 28),
     Column("Created (UTC)", lambda b, _: stamp(b.created), 16, 16),
     Column("Never exp.", _never, 10, 10),
