@@ -19,11 +19,15 @@ What each figure measures, and how:
   The rows come from the demo world's seeding code built ~330 times bigger, written once to a
   file and served page by page through botocore's own ``before-call`` hook (the request never
   leaves the client; no moto in that process, so its RSS is the app's own). Pages arrive through
-  the app's real worker path (``A``, load all); a gate holds the wire at each size. The time is
-  the UI thread's CPU from the page's release (or the key's action) to a repainted screen.
+  the app's real worker path (``A``, load all); a gate holds the wire at each size. An append
+  is the UI thread's CPU from the page's release to a repainted screen (with the cursor on the
+  last row, the worst case: the scrollbar thumb moves), split into the app's own handling and
+  its frames. A cursor key is the UI thread's CPU from the action to the frame that shows the
+  move; the detail pane follows in a later frame, reported beside it (``with_detail_pane_ms``).
 * ``load_all_ratio``: ``A`` over ~10k backups in a moto world, against a plain boto3 loop over
-  the same pages with the same client settings, alternated three times; also the worst key
-  latency while loading all (the table must stay usable).
+  the same pages with the same client settings, alternated three times. Then one more run with
+  a cursor key every 0.1 s, sent through the driver as a terminal would, for the key latency
+  while loading all (the table must stay usable); that run is not part of the ratio.
 * ``scroll_wait_s``: with every call delayed 300 ms, ``j`` at 20 rows/s for 240 rows; the time
   the cursor sits on the last loaded row while more exist (prefetch should hide every call).
 * ``filter_to_first_row_ms``: a new query from the sidebar until its first row is painted,
