@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +14,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from tui.backups import BackupSource
+from tui.backups.clipboard import ClipboardTooLarge, in_tmux, osc52, osc52_doubtful
 from tui.screens import HelpScreen, MainScreen
+from tui.screens.copy import CopyText
 from tui.settings import Settings
 from tui.widgets import BackupTable
 from tui.widgets.lineage_tree import LineageTree
@@ -57,6 +61,8 @@ class HsmBackupsApp(App[None]):
         self.regions = regions
         # Over SSH every animation frame is bytes on the wire; nothing here needs one.
         self.animation_level = "none"
+        #: Where TMUX, TERM and friends are read (tests pass their own).
+        self.environ: Mapping[str, str] = os.environ
 
     @property
     def main_screen(self) -> MainScreen:
@@ -72,6 +78,30 @@ class HsmBackupsApp(App[None]):
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
+
+    def copy_out(self, text: str, what: str) -> bytes | None:
+        """Put `text` on the user's clipboard through the terminal, and say so.
+
+        OSC 52, so it reaches the clipboard of the machine the user sits at, over SSH too.
+        Inside tmux it is sent twice: plainly (tmux takes it with `set-clipboard on`) and
+        wrapped for passthrough (the outer terminal gets it with `allow-passthrough on`).
+        Too big for one sequence: the text is shown to select instead. Returns the bytes sent.
+        """
+        environ = self.environ
+        try:
+            data = osc52(text, tmux=False)
+            if in_tmux(environ):
+                data += osc52(text, tmux=True)
+        except ClipboardTooLarge as exc:
+            self.push_screen(CopyText(what, text, f"Too big for the clipboard: {exc}."))
+            return None
+        if self._driver is not None:
+            self._driver.write(data.decode("ascii"))
+        message = f"Copied {what} to the clipboard (OSC 52)."
+        if (doubt := osc52_doubtful(environ)) is not None:
+            message += f" It may not arrive: {doubt}. Y then t shows it to select instead."
+        self.notify(message, title="Copied", timeout=4, markup=False)
+        return data
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

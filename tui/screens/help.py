@@ -23,7 +23,11 @@ ABOUT = (
     "(looked up once per cluster). Copies in another region have no policy and never expire; "
     "AWS never deletes a cluster's last backup.\n\n"
     "Lineage: for a copy, the chain back to the original is looked up when the cursor rests on "
-    "it. L searches every region for copies of the highlighted backup (and their copies)."
+    "it. L searches every region for copies of the highlighted backup (and their copies).\n\n"
+    "Copying (y, Y): the text goes to the clipboard through the terminal (OSC 52), so over SSH "
+    "it lands on the machine you sit at. Inside tmux it is sent both plainly (tmux needs "
+    "'set -g set-clipboard on') and wrapped for passthrough ('set -g allow-passthrough on'). If "
+    "nothing arrives, Y then t shows the text: Shift+drag selects it in most terminals."
 )
 _NAMES = {
     "slash": "/",

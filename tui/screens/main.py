@@ -6,7 +6,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual import on, work
@@ -34,10 +34,14 @@ from tui.backups import describe_error as to_aws_error
 from tui.backups.lineage import candidate_regions
 from tui.backups.paging import EMPTY_PAGE_BUDGET, TOKEN_ERROR_CODES
 from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, needs_cluster
+from tui.screens.copy import CopyChoice, CopyMenu, CopyText, copy_choices
 from tui.screens.status import ListingState, status_line
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
 from tui.widgets.prerendered import Prerendered
+
+if TYPE_CHECKING:
+    from tui.app import HsmBackupsApp
 
 NARROW = 100
 SHORT = 30
@@ -59,6 +63,10 @@ class MainScreen(Screen[None]):
         Binding("A", "load_all", "Load all (A again stops)", show=False, id="main.load_all"),
         Binding("f", "toggle_filters", "Show/hide filters", show=False, id="main.toggle"),
         Binding("L", "find_copies", "Find copies in all regions", id="main.copies"),
+        Binding("y", "copy_id", "Copy the backup ID", show=False, id="main.copy"),
+        Binding(
+            "Y", "copy_menu", "Copy…: ARN, JSON, AWS CLI commands", show=False, id="main.copy_menu"
+        ),
     ]
     #: How often ages and countdowns are redrawn (nothing is fetched for it).
     TICK: ClassVar[float] = 15.0
@@ -541,6 +549,33 @@ class MainScreen(Screen[None]):
         if self.error is not None and self.error.retryable and self.table.all_rows:
             self.error = None
         self.fetch_next()
+
+    def action_copy_id(self) -> None:
+        """y: the highlighted backup's ID to the clipboard."""
+        if (backup := self.table.current) is not None:
+            self._copy(backup.backup_id, "backup ID", show=False)
+
+    def action_copy_menu(self) -> None:
+        """Y: choose what to copy of the highlighted backup (or show it as text)."""
+        backup = self.table.current
+        if backup is None:
+            return
+        choices = copy_choices(
+            backup, region=self.backup_query.region, profile=self.settings.profile
+        )
+
+        def chosen(result: tuple[CopyChoice, bool] | None) -> None:
+            if result is not None:
+                choice, show = result
+                self._copy(choice.text, choice.label, show=show)
+
+        self.app.push_screen(CopyMenu(backup.backup_id, choices), chosen)
+
+    def _copy(self, text: str, what: str, *, show: bool) -> None:
+        if show:
+            self.app.push_screen(CopyText(what, text))
+            return
+        cast("HsmBackupsApp", self.app).copy_out(text, what)
 
     def action_focus_filters(self) -> None:
         self.add_class("-filters-open")

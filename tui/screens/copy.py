@@ -1,0 +1,120 @@
+"""Getting a backup out of the browser: what to copy (a menu on Y), and the text as a fallback.
+
+The clipboard is reached through the terminal (OSC 52), so it works over SSH; a terminal may
+ignore it, or the text may be too big for one sequence, so the text can always be shown to
+select by hand instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.backups import Backup
+from tui.backups.clipboard import clean_multiline
+from tui.backups.commands import COMMAND_KEYS, backup_json, cli_commands
+
+
+@dataclass(frozen=True)
+class CopyChoice:
+    """One thing the menu offers: its label, and the text that would be copied."""
+
+    key: str
+    label: str
+    text: str
+
+
+def copy_choices(backup: Backup, *, region: str | None, profile: str | None) -> list[CopyChoice]:
+    """What Y offers for `backup`: its ID, ARN, JSON and the CLI commands, in that order."""
+    commands = cli_commands(backup, region=region, profile=profile)
+    names = {
+        "describe": "describe-backups command",
+        "restore": "restore-backup command",
+        "copy": "copy-backup-to-region command",
+        "create_cluster": "create-cluster command (from this backup)",
+    }
+    choices = [CopyChoice("id", "Backup ID", backup.backup_id)]
+    if backup.arn:
+        choices.append(CopyChoice("arn", "ARN", backup.arn))
+    choices.append(CopyChoice("json", "The backup as JSON", backup_json(backup)))
+    choices += [CopyChoice(key, names[key], commands[key]) for key in COMMAND_KEYS]
+    return choices
+
+
+class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
+    """Pick what to copy: Enter copies it, t shows it as text instead; Esc closes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "dismiss_menu", "Close", id="copy.close"),
+        Binding("t", "show_text", "Show as text", id="copy.text"),
+    ]
+
+    def __init__(self, backup_id: str, choices: list[CopyChoice]) -> None:
+        super().__init__()
+        self.backup_id = backup_id
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="copy-menu") as box:
+            box.border_title = "Copy"
+            yield OptionList(
+                *(
+                    Option(Text.assemble((c.label, "bold"), "\n  ", (_preview(c.text), "dim")))
+                    for c in self.choices
+                ),
+                id="copy-options",
+            )
+            yield Static(
+                Text("Enter copies · t shows it as text to select · Esc closes", "dim"),
+                id="copy-hint",
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss((self.choices[event.option_index], False))
+
+    def action_show_text(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is not None:
+            self.dismiss((self.choices[index], True))
+
+    def action_dismiss_menu(self) -> None:
+        self.dismiss(None)
+
+
+def _preview(text: str) -> str:
+    """The first line of `text`, short enough for the menu (never markup: it is a Text)."""
+    first = clean_multiline(text).split("\n", 1)[0]
+    return first if len(first) <= 70 else first[:69] + "…"
+
+
+class CopyText(ModalScreen[None]):
+    """The text itself, to select with the mouse (Shift+drag in most terminals) when OSC 52
+    cannot carry it: too big for one sequence, or a terminal that ignores it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Close", id="copy.text.close"),
+    ]
+
+    def __init__(self, title: str, text: str, reason: str | None = None) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = clean_multiline(text)
+        self.reason = reason
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="copy-text") as box:
+            box.border_title = f"{self.title_text} — Esc closes"
+            if self.reason:
+                yield Static(Text(self.reason, "bold"), id="copy-reason")
+            yield Static(Text(self.text), id="copy-body")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
