@@ -59,8 +59,12 @@ class Terminal:
             raise TerminalError(f"{shlex.join(cmd)} failed: {proc.stderr.strip()}")
         return proc.stdout
 
-    def start(self, *app_args: str) -> None:
-        """Start `python -m tui APP_ARGS` at width x height in a clean environment."""
+    def start(self, *app_args: str, stdout: Path | None = None) -> None:
+        """Start `python -m tui APP_ARGS` at width x height in a clean environment.
+
+        With `stdout`, the app's standard output goes to that file (the screen is drawn on
+        stderr, so the app stays visible), as in `x=$(hsm-backups --pick)`.
+        """
         env = {
             "PATH": os.defpath,
             "HOME": str(self.home),
@@ -69,6 +73,8 @@ class Terminal:
             "PS1": "$ ",
         }
         app = shlex.join([sys.executable, "-m", "tui", *app_args])
+        if stdout is not None:
+            app += f" > {shlex.quote(str(stdout))}"
         script = f'{app}; echo "{EXIT_MARKER}$?"; exec sh -i'
         command = shlex.join(
             ["env", "-i", *(f"{k}={v}" for k, v in env.items()), "sh", "-c", script]

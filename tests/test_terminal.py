@@ -243,3 +243,45 @@ def test_resizing_while_the_first_page_loads(open_terminal: OpenTerminal) -> Non
     assert len(table_ids(screen)) >= 20, screen
     assert screen.splitlines()[0].startswith(" hsm-backups"), screen
     assert "Traceback" not in screen
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("id", r"backup-[2-7a-z]{11,16}"),
+        ("arn", r"arn:aws:cloudhsm:[a-z0-9-]+:\d{12}:backup/backup-[2-7a-z]{11,16}"),
+    ],
+)
+def test_pick_prints_the_chosen_backup_on_stdout_and_nothing_else(
+    open_terminal: OpenTerminal, tmp_path: Path, fmt: str, expected: str
+) -> None:
+    out = tmp_path / "picked"
+    term = open_terminal(120, 36)
+    term.start("--demo", "--pick", "--pick-format", fmt, stdout=out)
+    rows = re.compile(r"││ (backup-[2-7a-z]+) ")
+    screen = term.wait_until(lambda s: len(rows.findall(s)) >= 3, "rows", timeout=20)
+    assert "hsm-backups" in screen, "the screen is drawn although stdout is redirected"
+    third = rows.findall(screen)[2]  # the table's third row
+    term.send("j", "j")
+    term.wait_until(detail_shows(third), "the third row in the detail pane", timeout=10)
+    term.send("Enter")
+    status, _ = term.wait_exit(timeout=10)
+    assert status == 0
+    text = out.read_text()
+    assert re.fullmatch(expected + "\n", text), repr(text)
+    assert third in text
+    assert "\x1b" not in text, "no screen bytes on stdout"
+
+
+@pytest.mark.parametrize("key", ["Escape", "q"])
+def test_leaving_pick_mode_without_a_pick_prints_nothing_and_fails(
+    open_terminal: OpenTerminal, tmp_path: Path, key: str
+) -> None:
+    out = tmp_path / "picked"
+    term = open_terminal(120, 36)
+    term.start("--demo", "--pick", stdout=out)
+    term.wait_for(LOADED)
+    term.send(key)
+    status, _ = term.wait_exit(timeout=10)
+    assert status == 1
+    assert out.read_text() == ""

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from tui import __version__
+from tui.backups.commands import PICK_FORMATS
 from tui.backups.models import (
     BACKUP_STATES,
     MAX_PAGE_SIZE,
@@ -95,6 +96,19 @@ def parser() -> argparse.ArgumentParser:
         help="regions to search for copies (L); default: every CloudHSM region of the partition",
     )
     p.add_argument(
+        "--pick",
+        action="store_true",
+        help="pick mode: Enter prints the highlighted backup on stdout and exits (status 0); "
+        "Esc or q exits with status 1 and prints nothing; the screen is drawn on stderr, so "
+        "$(hsm-backups --pick) works",
+    )
+    p.add_argument(
+        "--pick-format",
+        choices=PICK_FORMATS,
+        default="id",
+        help="with --pick: print the backup ID (default), its ARN, or the backup as JSON",
+    )
+    p.add_argument(
         "--page-size",
         type=_page_size,
         default=MAX_PAGE_SIZE,
@@ -140,6 +154,8 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         p.error("--demo-latency only applies with --demo")
     if args.demo_hostile and not args.demo:
         p.error("--demo-hostile only applies with --demo")
+    if args.pick_format != "id" and not args.pick:
+        p.error("--pick-format only applies with --pick")
     return Settings(
         profile=args.profile,
         region=args.region,
@@ -150,17 +166,48 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         demo_latency_ms=args.demo_latency,
         demo_hostile=args.demo_hostile,
         search_regions=args.regions,
+        pick=args.pick_format if args.pick else None,
     )
+
+
+def _size_from_stderr() -> None:
+    """Let the terminal size come from stderr when stdout is not a terminal.
+
+    Textual draws on stderr but asks `shutil.get_terminal_size()`, which looks at stdout:
+    inside `$(hsm-backups --pick)` that is a pipe, and every screen would be laid out at
+    80x24 whatever the real size, resizes included.
+    """
+    import shutil
+
+    if sys.__stdout__ is None or sys.__stdout__.isatty() or sys.__stderr__ is None:
+        return
+    stderr_fd = sys.__stderr__.fileno()
+    fallback_size = shutil.get_terminal_size
+
+    def get_terminal_size(fallback: tuple[int, int] = (80, 24)) -> os.terminal_size:
+        try:
+            return os.get_terminal_size(stderr_fd)
+        except (AttributeError, ValueError, OSError):
+            return fallback_size(fallback)
+
+    shutil.get_terminal_size = get_terminal_size
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hsm-backups` command."""
     settings = settings_from_args(argv)
+    _size_from_stderr()
     from tui.app import build_app
 
     app = build_app(settings)
-    app.run()
+    picked = app.run()
     code = app.return_code or 0
+    if settings.pick is not None:
+        # The screen went to stderr; stdout carries the pick alone, for $(hsm-backups --pick).
+        if picked is None:
+            code = code or 1
+        else:
+            sys.stdout.write(picked + "\n")
     # A worker thread may still sit in a slow AWS call (read timeouts are 20 s, retries
     # several): its answer no longer matters, and the interpreter would otherwise wait for it
     # at exit. The terminal is already restored here; flush and leave at once.

@@ -42,7 +42,7 @@ def styles_path() -> Path:
     raise FileNotFoundError("styles/app.tcss is missing from this installation")
 
 
-class HsmBackupsApp(App[None]):
+class HsmBackupsApp(App[str]):
     """A browser for CloudHSM v2 backups; the screen does the work, the app holds the parts."""
 
     CSS_PATH = styles_path()
@@ -78,6 +78,13 @@ class HsmBackupsApp(App[None]):
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
+
+    async def action_quit(self) -> None:
+        """q and Ctrl+C; in pick mode they mean "picked nothing" (status 1)."""
+        if self.settings.pick is not None:
+            self.exit(None, return_code=1)
+        else:
+            self.exit()
 
     def copy_out(self, text: str, what: str) -> bytes | None:
         """Put `text` on the user's clipboard through the terminal, and say so.

@@ -23,4 +23,6 @@ class Settings:
     demo_hostile: bool = False
     #: Where to look for copies (--regions); None = every CloudHSM region of the partition.
     search_regions: tuple[str, ...] | None = None
+    #: --pick: Enter prints the highlighted backup (as "id", "arn" or "json") and exits.
+    pick: str | None = None
     clock: Clock = utc_now

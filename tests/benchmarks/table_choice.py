@@ -345,7 +345,7 @@ class BenchApp(App[None]):
         self.table.focus()
 
 
-async def settle(pilot: Pilot[None]) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """Let every pending message be handled, then run the screen's layout and repaint now.
 
     Three rounds, because handling a message (Idle, Resize, a scroll) can ask for more work.
@@ -363,7 +363,7 @@ class Sample(NamedTuple):
     repaints: int
 
 
-async def timed(pilot: Pilot[None], action: Callable[[], None]) -> Sample:
+async def timed(pilot: Pilot[Any], action: Callable[[], None]) -> Sample:
     """Time `action` up to a settled, repainted screen."""
     app = pilot.app
     assert isinstance(app, BenchApp)
@@ -405,7 +405,7 @@ def rss() -> dict[str, float]:
     return {"vm_rss_mib": round(current, 1), "max_rss_mib": round(peak, 1)}
 
 
-async def fill(pilot: Pilot[None], harness: Harness, data: list[Backup], target: int) -> None:
+async def fill(pilot: Pilot[Any], harness: Harness, data: list[Backup], target: int) -> None:
     """Append 50-row pages until `target` rows are loaded, repainting every REPAINT_EVERY rows."""
     while (have := harness.rows()) < target:
         step = min(PAGE, target - have)
@@ -416,7 +416,7 @@ async def fill(pilot: Pilot[None], harness: Harness, data: list[Backup], target:
 
 
 async def measure_size(
-    pilot: Pilot[None], harness: Harness, data: list[Backup], size: int, rss_too: bool
+    pilot: Pilot[Any], harness: Harness, data: list[Backup], size: int, rss_too: bool
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     started = time.perf_counter()

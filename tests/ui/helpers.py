@@ -12,7 +12,7 @@ from tui.app import HsmBackupsApp
 from tui.screens import MainScreen
 
 
-async def settle(pilot: Pilot[None]) -> MainScreen:
+async def settle(pilot: Pilot[str]) -> MainScreen:
     """Wait until no page is in flight and every message has been handled."""
     app = pilot.app
     assert isinstance(app, HsmBackupsApp)
@@ -35,7 +35,7 @@ def _frame(app: HsmBackupsApp) -> list[list[tuple[str, object]]]:
     ]
 
 
-async def _stable(pilot: Pilot[None]) -> None:
+async def _stable(pilot: Pilot[str]) -> None:
     """Let layout settle: two identical frames in a row (auto-height panes take a pass)."""
     app = pilot.app
     assert isinstance(app, HsmBackupsApp)
@@ -49,7 +49,7 @@ async def _stable(pilot: Pilot[None]) -> None:
     raise AssertionError("the screen never stopped changing")
 
 
-async def until(pilot: Pilot[None], condition: Callable[[], bool], what: str) -> None:
+async def until(pilot: Pilot[str], condition: Callable[[], bool], what: str) -> None:
     """Let the app run until `condition` holds (checked between message rounds)."""
     for _ in range(500):
         if condition():

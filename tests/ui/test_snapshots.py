@@ -14,18 +14,18 @@ from tui.backups.demo import DemoWorld
 SnapCompare = Callable[..., bool]
 
 
-async def _loaded(pilot: Pilot[None]) -> None:
+async def _loaded(pilot: Pilot[str]) -> None:
     await settle(pilot)
 
 
-async def _on_a_copy(pilot: Pilot[None]) -> None:
+async def _on_a_copy(pilot: Pilot[str]) -> None:
     main = await settle(pilot)
     index = next(i for i, b in enumerate(main.table.rows) if b.is_copy and b.tags)
     main.table.move_cursor(index)
     await pilot.pause()
 
 
-async def _help(pilot: Pilot[None]) -> None:
+async def _help(pilot: Pilot[str]) -> None:
     await settle(pilot)
     await pilot.press("question_mark")
     await pilot.pause()
@@ -54,7 +54,7 @@ def test_detail_of_a_three_hop_chain_160x48(
     _, _, (region, backup_id) = world.landmarks["chain"]
     app = make_app(region=region, query=BackupQuery(backup_ids=(backup_id,)))
 
-    async def on_the_copy(pilot: Pilot[None]) -> None:
+    async def on_the_copy(pilot: Pilot[str]) -> None:
         main = await settle(pilot)
         await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")
         await settle(pilot)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import shlex
 
+from tui.backups.clipboard import clean_multiline
 from tui.backups.export import backup_record
 from tui.backups.models import Backup, invalid_backup_ids
 from tui.backups.sanitize import clean
@@ -19,6 +20,8 @@ SUBNET_PLACEHOLDER = "<SUBNET-ID>"
 
 #: The keys of cli_commands(), in the order a menu should list them.
 COMMAND_KEYS = ("describe", "restore", "copy", "create_cluster")
+#: What --pick can print.
+PICK_FORMATS = ("id", "arn", "json")
 
 
 def _option(flag: str, value: str) -> str:
@@ -84,6 +87,15 @@ def cli_commands(
         "create_cluster": " ".join(create),
     }
     return {key: commands[key] + suffix for key in COMMAND_KEYS}
+
+
+def pick_text(backup: Backup, fmt: str) -> str:
+    """What --pick prints for `backup`: its ID, its ARN or its JSON, without control bytes."""
+    if fmt == "arn":
+        return clean(backup.arn or "")
+    if fmt == "json":
+        return clean_multiline(backup_json(backup))
+    return clean(backup.backup_id)
 
 
 def backup_json(backup: Backup) -> str:

@@ -31,6 +31,7 @@ from tui.backups import (
     clean,
 )
 from tui.backups import describe_error as to_aws_error
+from tui.backups.commands import pick_text
 from tui.backups.lineage import candidate_regions
 from tui.backups.paging import EMPTY_PAGE_BUDGET, TOKEN_ERROR_CODES
 from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, needs_cluster
@@ -429,6 +430,9 @@ class MainScreen(Screen[None]):
 
     @on(BackupTable.Selected)
     def _selected(self, event: BackupTable.Selected) -> None:
+        if self.settings.pick is not None:
+            self.app.exit(pick_text(event.backup, self.settings.pick))
+            return
         self.detail.focus()
 
     # ---- actions ----------------------------------------------------------------------------
@@ -584,6 +588,9 @@ class MainScreen(Screen[None]):
         self.set_focus(self.query_one("#backup-ids"))
 
     def action_focus_table(self) -> None:
+        if self.settings.pick is not None and self.focused is self.table:
+            self.app.exit(None, return_code=1)  # Esc on the table: picked nothing
+            return
         if self.focused is not None and self.query_one(FilterSidebar) in self.focused.ancestors:
             self.query_one(FilterSidebar).apply_now()
         self.remove_class("-filters-open")
