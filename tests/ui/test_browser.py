@@ -468,3 +468,34 @@ async def test_a_again_stops_loading_all_after_the_call_in_flight(
         assert not main.listing.done
         assert len(main.table.rows) < len(_ids(world))
         assert "more available" in main.status.plain
+
+
+async def test_every_painted_row_is_the_row_it_stands_for_after_filter_changes(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    """A new query's rows must never be drawn from the old query's cached lines.
+
+    Rows are new objects after a query change, and CPython hands freed objects' ids to new
+    ones: a line cache keyed by id alone showed old rows under a new filter.
+    """
+    clusters = sorted({b["ClusterId"] for b in world.backups(DEMO_HOME_REGION)})
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        sidebar = main.query_one(FilterSidebar)
+        queries = [
+            replace(main.backup_query, cluster_ids=(clusters[0],)),
+            replace(main.backup_query, cluster_ids=(clusters[0],), states=("READY",)),
+            replace(main.backup_query),
+            replace(main.backup_query, cluster_ids=(clusters[1],)),
+            replace(main.backup_query, states=("READY",)),
+        ]
+        for query in queries:
+            sidebar.post_message(FilterSidebar.Changed(sidebar, query))
+            await settle(pilot)
+            table = main.table
+            assert table.rows, query
+            top = round(table.scroll_y)
+            for y in range(1, min(len(table.rows) - top, table.size.height - 2) + 1):
+                text = table.render_line(y).text
+                assert table.rows[top + y - 1].backup_id in text, (query, y, text)

@@ -129,7 +129,8 @@ class BackupTable(ScrollView, can_focus=True):
         self._message: Text | None = None
         self._last_highlight: tuple[int, str | None] = (-1, None)
         #: Rendered row lines, keyed by what they depend on; bumping `_version` drops them all.
-        self._lines: dict[tuple[object, ...], Strip] = {}
+        #: Each keeps its row object too: an id() is only unique while that object lives.
+        self._lines: dict[tuple[object, ...], tuple[Backup, Strip]] = {}
         self._version = 0
         self._base_style: Style | None = None
         self._frame_styles: dict[tuple[str, Style], Style] = {}
@@ -157,6 +158,8 @@ class BackupTable(ScrollView, can_focus=True):
         self.all_rows = []
         self.rows = self.all_rows if self._keep is None else []
         self.cursor = 0
+        self._version += 1  # the new rows may reuse the old ones' ids: no cached line survives
+        self._lines.clear()
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._update_virtual_size()
         self.refresh()
@@ -429,8 +432,8 @@ class BackupTable(ScrollView, can_focus=True):
             cursor = index == self.cursor and (self.has_focus, self.app.theme)
             key = (index, id(backup), cursor, self._version, scroll_x, width, base)
             cached = self._lines.get(key)
-            if cached is not None:
-                return cached
+            if cached is not None and cached[0] is backup:
+                return cached[1]
             style = base
             if index == self.cursor:
                 style = self._class_style("backup-table--cursor", base)
@@ -451,7 +454,7 @@ class BackupTable(ScrollView, can_focus=True):
             strip = self._crop(self._line(cells, style, classes), scroll_x, width, style)
             if len(self._lines) > _CACHED_SCREENS * max(1, self.size.height):
                 self._lines.clear()  # bounded: a few screens' worth, then start afresh
-            self._lines[key] = strip
+            self._lines[key] = (backup, strip)
             return strip
         if index == len(self.rows) and self._trailer:
             style = base + self.get_component_rich_style("backup-table--trailer")
