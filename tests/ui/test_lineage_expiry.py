@@ -149,6 +149,9 @@ async def test_selecting_a_lineage_node_jumps_to_its_region(
         assert main.backup_query.backup_ids == (b0,)
         assert [b.backup_id for b in main.table.rows] == [b0]
         assert app.screen.query_one("#backup-ids", Input).value == b0
+        # The pane follows: it shows the backup jumped to, not an empty pane.
+        assert main.detail.backup is main.table.rows[0]
+        assert f"BackupId         {b0}" in main.detail.query_one(DetailView).plain
 
 
 async def test_expiry_is_shown_and_the_countdown_moves_with_the_clock(

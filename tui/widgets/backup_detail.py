@@ -218,6 +218,8 @@ class BackupDetail(VerticalScroll, can_focus=True):
         backup, now = self.backup, self.now
         self.set_class(self.scrollable_content_region.width >= TWO_COLUMNS, "-wide")
         self._interactive = self.has_focus_within
+        self.query_one(DetailView).display = not self._interactive
+        self.query_one("#detail-columns").display = self._interactive
         if not self._interactive:
             self._render_view()
             return
