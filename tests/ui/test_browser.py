@@ -499,3 +499,48 @@ async def test_every_painted_row_is_the_row_it_stands_for_after_filter_changes(
             for y in range(1, min(len(table.rows) - top, table.size.height - 2) + 1):
                 text = table.render_line(y).text
                 assert table.rows[top + y - 1].backup_id in text, (query, y, text)
+
+
+async def test_r_puts_the_cursor_back_on_its_backup_loading_as_far_as_needed(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    expected = _ids(world)
+    app = make_app(page_size=20)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        for _ in range(3):
+            await pilot.press("G")
+            await settle(pilot)
+        target = main.table.cursor
+        assert target >= 60
+        backup_id = main.table.rows[target].backup_id
+        calls = len(wire.calls)
+        await pilot.press("r")
+        await settle(pilot)
+        assert main.table.current is not None
+        assert main.table.current.backup_id == backup_id
+        assert [b.backup_id for b in main.table.rows] == expected[: len(main.table.rows)]
+        assert len(wire.calls) - calls <= -(-(target + 1) // 20) + 1, "no more pages than needed"
+        assert main.detail.backup is main.table.current
+
+
+async def test_r_leaves_the_cursor_at_the_top_when_its_backup_is_gone(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    app = make_app(page_size=20)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("G")
+        await settle(pilot)
+        gone = main.table.rows[main.table.cursor].backup_id
+        loaded = len(main.table.all_rows)
+
+        def without_it(parsed: dict[str, Any]) -> None:
+            parsed["Backups"] = [b for b in parsed["Backups"] if b["BackupId"] != gone]
+
+        wire.rewrite = without_it
+        await pilot.press("r")
+        await settle(pilot)
+        assert main.table.cursor == 0
+        assert gone not in [b.backup_id for b in main.table.all_rows]
+        assert len(main.table.all_rows) <= loaded + 20, "paging stopped once past the old rows"

@@ -127,6 +127,8 @@ class MainScreen(Screen[None]):
         self._held: list[Page] = []
         self._held_timer: Timer | None = None
         self._applied_at = 0.0
+        #: After r: (backup ID the cursor was on, rows loaded then), until it is found again.
+        self._return_to: tuple[str, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Prerendered(id="topbar")
@@ -176,6 +178,7 @@ class MainScreen(Screen[None]):
         self.error = None
         self._stop_loading_all()
         self._take_held()  # pages of the old query: dropped
+        self._return_to = None
         self.table.clear()
         self.table.set_message(Text(f"Loading backups in {query.region or 'the default region'}…"))
         self.fetch_next()
@@ -260,7 +263,7 @@ class MainScreen(Screen[None]):
         keep_going = self._apply((*held, *event.pages))
         if self.error is not None:
             return
-        if keep_going or self.loading_all or self._wants_more():
+        if keep_going or self.loading_all or self._wants_more() or self._return_to is not None:
             self.fetch_next()
         else:
             self._show_status()
@@ -312,12 +315,33 @@ class MainScreen(Screen[None]):
             keep_going = update.keep_going
         self.table.append(appended)
         self._applied_at = time.monotonic()
+        self._return_cursor()
         self._lookup_clusters(appended)
         if self.listing.done and not self.table.rows:
             self.table.set_message(Text("No backups match these filters.", style="dim"))
         if self.loading_all and not self.listing.done:
             self._show_status()
         return keep_going
+
+    def _return_cursor(self) -> None:
+        """After r, put the cursor back on its backup once that is loaded again.
+
+        Given up when the user has moved the cursor meanwhile, or when the rows loaded before
+        the refresh are all back and it is not among them (it is gone).
+        """
+        if self._return_to is None:
+            return
+        backup_id, loaded = self._return_to
+        table = self.table
+        if table.cursor != 0:
+            self._return_to = None  # the user moved: their choice wins
+            return
+        index = self.listing.index_of(backup_id)
+        if index is not None and table.rows is table.all_rows:
+            self._return_to = None
+            table.move_cursor(index)
+        elif self.listing.done or len(table.all_rows) >= loaded:
+            self._return_to = None
 
     @on(PageFailed)
     def _page_failed(self, event: PageFailed) -> None:
@@ -448,9 +472,14 @@ class MainScreen(Screen[None]):
             return
         if self.error is not None and not self.error.retryable:
             self.source.reset()
+        current, loaded = self.table.current, len(self.table.all_rows)
         self.clusters.clear()
         self.detail.forget()
         self.start(self.backup_query)
+        if current is not None:
+            # Back to the same backup once it is loaded again: it was within the first
+            # `loaded` rows, so paging goes on (only) that far to find it.
+            self._return_to = (current.backup_id, loaded)
 
     def action_find_copies(self) -> None:
         self.detail.find_copies()
