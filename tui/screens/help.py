@@ -59,7 +59,9 @@ def bindings_table(groups: list[tuple[str, list[BindingType]]]) -> RenderableTyp
         table.add_column()
         for binding in bindings:
             if isinstance(binding, Binding) and binding.description:
-                table.add_row(Text(key_names(binding.key)), Text(binding.description))
+                # The tooltip is the longer wording, where the footer's must stay short.
+                words = binding.tooltip or binding.description
+                table.add_row(Text(key_names(binding.key)), Text(words))
         parts += [Text(title, style="bold underline"), table, Text("")]
     return Group(*parts)
 

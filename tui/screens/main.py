@@ -63,7 +63,10 @@ class MainScreen(Screen[None]):
         Binding("m", "more", "Fetch the next page now", show=False, id="main.more"),
         Binding("A", "load_all", "Load all (A again stops)", show=False, id="main.load_all"),
         Binding("f", "toggle_filters", "Show/hide filters", show=False, id="main.toggle"),
-        Binding("L", "find_copies", "Find copies in all regions", id="main.copies"),
+        # Short in the footer (80 columns must show ? Help); the help shows the tooltip.
+        Binding(
+            "L", "find_copies", "Copies", tooltip="Find copies in all regions", id="main.copies"
+        ),
         Binding("y", "copy_id", "Copy the backup ID", show=False, id="main.copy"),
         Binding(
             "Y", "copy_menu", "Copy…: ARN, JSON, AWS CLI commands", show=False, id="main.copy_menu"
