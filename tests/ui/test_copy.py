@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 
+from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from tests.ui.conftest import AppFactory
@@ -26,6 +27,17 @@ def _record(app: HsmBackupsApp) -> list[str]:
 
     driver.write = recording  # type: ignore[method-assign]
     return written
+
+
+async def _menu_on(pilot: Pilot[str], key: str) -> CopyMenu:
+    """Open the Y menu and highlight the choice `key` (as a user would with the arrows)."""
+    await pilot.press("Y")
+    await pilot.pause()
+    menu = pilot.app.screen
+    assert isinstance(menu, CopyMenu)
+    index = next(i for i, c in enumerate(menu.choices) if c.key == key)
+    menu.query_one(OptionList).highlighted = index
+    return menu
 
 
 def _osc52(text: str) -> str:
@@ -72,12 +84,7 @@ async def test_the_menu_copies_a_ready_to_run_command(make_app: AppFactory) -> N
         backup = main.table.current
         assert backup is not None
         written = _record(app)
-        await pilot.press("Y")
-        await pilot.pause()
-        menu = app.screen
-        assert isinstance(menu, CopyMenu)
-        restore = next(i for i, c in enumerate(menu.choices) if c.key == "restore")
-        menu.query_one(OptionList).highlighted = restore
+        await _menu_on(pilot, "restore")
         await pilot.press("enter")
         await pilot.pause()
         assert not isinstance(app.screen, CopyMenu)
@@ -100,13 +107,7 @@ async def test_t_in_the_menu_shows_the_text_instead_and_writes_nothing(
         backup = main.table.current
         assert backup is not None
         written = _record(app)
-        await pilot.press("Y")
-        await pilot.pause()
-        menu = app.screen
-        assert isinstance(menu, CopyMenu)
-        menu.query_one(OptionList).highlighted = next(
-            i for i, c in enumerate(menu.choices) if c.key == "json"
-        )
+        await _menu_on(pilot, "json")
         await pilot.press("t")
         await pilot.pause()
         assert isinstance(app.screen, CopyText)
