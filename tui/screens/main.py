@@ -86,7 +86,7 @@ class MainScreen(Screen[None]):
         """
 
         generation: int
-        pages: tuple[Page, ...]
+        page: Page
         final: bool = True
 
     @dataclass
@@ -240,8 +240,8 @@ class MainScreen(Screen[None]):
             if run is None or run.is_set() or not token or token in seen:
                 break
             seen.add(token)
-            self.post_message(self.PageLoaded(generation, (page,), final=False))
-        self.post_message(self.PageLoaded(generation, (page,)))
+            self.post_message(self.PageLoaded(generation, page, final=False))
+        self.post_message(self.PageLoaded(generation, page))
 
     def _landed(self, generation: int) -> bool:
         """Free the slot; False (and the waiting query goes ahead) when the answer is stale."""
@@ -256,14 +256,14 @@ class MainScreen(Screen[None]):
     def _page_loaded(self, event: PageLoaded) -> None:
         if not event.final:
             if event.generation == self.generation and self.error is None:
-                self._hold(event.pages)
+                self._hold(event.page)
             return
         if not self._landed(event.generation):
             return
         held = self._take_held()
         if self.error is not None:
             return  # a page before this one failed (a paging loop): nothing more is applied
-        keep_going = self._apply((*held, *event.pages))
+        keep_going = self._apply([*held, event.page])
         if self.error is not None:
             return
         if keep_going or self.loading_all or self._wants_more() or self._return_to is not None:
@@ -271,13 +271,13 @@ class MainScreen(Screen[None]):
         else:
             self._show_status()
 
-    def _hold(self, pages: tuple[Page, ...]) -> None:
+    def _hold(self, page: Page) -> None:
         """Keep pages that arrive while loading all; apply them at most every BATCH_SECONDS.
 
         One append and one repaint for several pages: a repaint of the screen costs about as
         much as a page of rows, and pages can come back every few milliseconds.
         """
-        self._held += pages
+        self._held.append(page)
         if self._held_timer is None:
             wait = self.BATCH_SECONDS - (time.monotonic() - self._applied_at)
             # (a zero-second Timer divides by zero in Textual 8)
@@ -294,9 +294,9 @@ class MainScreen(Screen[None]):
         self._held_timer = None
         held = self._take_held()
         if held and self.error is None:
-            self._apply(tuple(held))
+            self._apply(held)
 
-    def _apply(self, pages: tuple[Page, ...]) -> bool:
+    def _apply(self, pages: list[Page]) -> bool:
         """Add pages to the table in order, one append for all; True if the scan should go on."""
         appended: list[Backup] = []
         keep_going = False
@@ -351,7 +351,7 @@ class MainScreen(Screen[None]):
         if not self._landed(event.generation):
             return
         if held := self._take_held():
-            self._apply(tuple(held))  # every page before the failure is shown
+            self._apply(held)  # every page before the failure is shown
         if self.error is not None:
             return
         refused = event.token is not None and event.error.code in TOKEN_ERROR_CODES
