@@ -145,9 +145,13 @@ class BackupTable(ScrollView, can_focus=True):
 
     def invalidate(self) -> None:
         """Every row may look different (the clock moved, policies arrived): redraw all."""
+        self._drop_lines()
+        self.refresh()
+
+    def _drop_lines(self) -> None:
+        """Forget every rendered line: what they show (rows, columns, times) has changed."""
         self._version += 1
         self._lines.clear()
-        self.refresh()
 
     def clear(self) -> None:
         """Drop every row (a new query starts).
@@ -158,8 +162,7 @@ class BackupTable(ScrollView, can_focus=True):
         self.all_rows = []
         self.rows = self.all_rows if self._keep is None else []
         self.cursor = 0
-        self._version += 1  # the new rows may reuse the old ones' ids: no cached line survives
-        self._lines.clear()
+        self._drop_lines()  # the new rows may reuse the old ones' ids: no cached line survives
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._update_virtual_size()
         self.refresh()
@@ -234,8 +237,7 @@ class BackupTable(ScrollView, can_focus=True):
             wider = max(widths[i], min(column.max_width, widest))
             if wider != widths[i]:
                 widths[i] = wider
-                self._version += 1  # every cached line has the old column layout
-                self._lines.clear()
+                self._drop_lines()  # every cached line has the old column layout
 
     def expiries_changed(self) -> None:
         """Cluster policies arrived: re-measure Expires (once per batch, not on every tick)."""
