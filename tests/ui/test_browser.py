@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+from textual import events
 from textual.widgets import Checkbox, Input, Select
 
 from tests.ui.conftest import AppFactory, Wire
@@ -326,6 +327,44 @@ async def test_a_click_selects_the_row_under_the_pointer(make_app: AppFactory) -
         await pilot.click(offset=(table.content_region.x + 3, top))  # the header: no change
         assert table.cursor == 4
         assert focus_of(app) is table
+
+
+async def test_the_tables_own_scrollbar_scrolls_by_wheel_and_click_and_follows_new_rows(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        table = main.table
+        region = table.scrollable_content_region  # above the horizontal scrollbar
+        gutter_x = region.right - 1
+
+        def gutter() -> str:
+            lines = screen_text(app).splitlines()[region.y + 1 : region.bottom]
+            return "".join(line[gutter_x] if len(line) > gutter_x else "?" for line in lines)
+
+        def thumb_cells() -> int:
+            strips = app.screen._compositor.render_strips()[region.y + 1 : region.bottom]
+            cells = [strip.crop(gutter_x, gutter_x + 1) for strip in strips]
+            return sum(1 for c in cells for seg in c if seg.style and seg.style.reverse)
+
+        shown = thumb_cells()
+        assert 0 < shown < region.height - 1, "a thumb shorter than the track"
+        assert table.scroll_y == 0
+        x, y = region.x + 5, region.y + 3
+        table.post_message(events.MouseScrollDown(table, x, y, 0, 1, 0, False, False, False, x, y))
+        await pilot.pause()
+        assert table.scroll_y > 0, "the mouse wheel scrolls the table"
+        bottom = table.max_scroll_y
+        await pilot.click(offset=(gutter_x, region.bottom - 1))  # the bottom of the bar
+        assert table.scroll_y == bottom  # (which asks for the next page: the table grows)
+        assert table.cursor == 0, "a click on the bar scrolls, it does not pick a row"
+        assert len(gutter()) == region.height - 1
+        table.action_last()  # pages on: the thumb gets shorter
+        await settle(pilot)
+        await until(pilot, lambda: len(table.rows) > 50, "the next page")
+        await settle(pilot)
+        assert thumb_cells() < shown
 
 
 async def test_region_shared_and_sort_from_the_sidebar(

@@ -24,6 +24,7 @@ from textual.strip import Strip
 
 from tui.backups import Backup, clean
 from tui.widgets.columns import COLUMNS, EXPIRES, STYLE_CLASSES, ExpiryLookup, fit, no_expiry
+from tui.widgets.gutter import Cell, gutter_cells, gutter_segment, gutter_styles
 from tui.widgets.virtual import set_virtual_size
 
 _GAP = 2
@@ -135,6 +136,10 @@ class BackupTable(ScrollView, can_focus=True):
         self._base_style: Style | None = None
         self._frame_styles: dict[tuple[str, Style], Style] = {}
         self._frame_width = 0
+        #: The scrollbar's cells as last drawn (the table draws its own: see gutter.py).
+        self._drawn_gutter: list[Cell] = []
+        self._frame_gutter: list[Segment] = []
+        self._gutter_styles: dict[Style, tuple[Style, Style, Style, Style]] = {}
 
     # ---- data -------------------------------------------------------------------------------
 
@@ -270,9 +275,39 @@ class BackupTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _update_virtual_size(self) -> None:
-        width = sum(self._widths) + _GAP * (len(self._widths) - 1) + 2
+        width = sum(self._widths) + _GAP * (len(self._widths) - 1) + 2 + 1  # +1: the gutter
         height = 1 + len(self.rows) + (1 if self._trailer else 0)
         set_virtual_size(self, Size(width, height))
+        self._update_gutter()
+
+    # ---- the scrollbar, drawn in the last cell of each line -------------------------------
+
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        """The wheel and scroll_to work although CSS hides Textual's own scrollbar."""
+        return not self._check_disabled() and self.max_scroll_y > 0
+
+    def _gutter(self) -> list[Cell]:
+        body = self._body_height
+        virtual = len(self.rows) + (1 if self._trailer else 0)
+        return gutter_cells(body, virtual, body, self.scroll_y)
+
+    def _update_gutter(self) -> None:
+        """Repaint only the gutter cells whose glyph changed (a thumb step is one or two)."""
+        if not self.is_mounted:
+            return
+        cells = self._gutter()
+        drawn = self._drawn_gutter
+        if cells == drawn:
+            return
+        x = self.scrollable_content_region.width - 1
+        if len(cells) != len(drawn):
+            self.refresh(Region(x, 1, 1, len(cells)))
+        else:
+            for i, (new, old) in enumerate(zip(cells, drawn, strict=True)):
+                if new != old:
+                    self.refresh(Region(x, 1 + i, 1, 1))
+        self._drawn_gutter = cells
 
     # ---- geometry and cursor ------------------------------------------------------------
 
@@ -331,10 +366,13 @@ class BackupTable(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         if round(old_value) != round(new_value):
+            self._update_gutter()
             self.check_near_end()
 
     def on_resize(self, event: events.Resize) -> None:
         """Keep the cursor row on screen when the terminal shrinks."""
+        self._drawn_gutter = []
+        self._update_gutter()
         if self.rows:
             self._scroll_cursor_into_view()
         self.check_near_end()
@@ -367,6 +405,10 @@ class BackupTable(ScrollView, can_focus=True):
         """A click moves the cursor; a click on the cursor row selects it."""
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:  # outside the rows, or on the header
+            return
+        if offset.x >= self.scrollable_content_region.width - 1:  # the scrollbar
+            share = (offset.y - 1) / max(1, self._body_height - 1)
+            self.scroll_to(y=round(share * self.max_scroll_y), animate=False, immediate=True)
             return
         index = round(self.scroll_y) + offset.y - 1
         if 0 <= index < len(self.rows):
@@ -418,10 +460,30 @@ class BackupTable(ScrollView, can_focus=True):
         self._base_style = self.rich_style
         self._frame_styles = {}
         self._frame_width = self.scrollable_content_region.width
+        self._drawn_gutter = cells = self._gutter()
+        styled = self._gutter_styles.get(self._base_style)
+        if styled is None:  # the theme changed: its colours, worked out once
+            styles = self.styles
+            back = styles.scrollbar_background
+            if back.a < 1:
+                back = self.background_colors[0] + back
+            styled = gutter_styles(back, back + styles.scrollbar_color)
+            self._gutter_styles = {self._base_style: styled}
+        self._frame_gutter = [gutter_segment(cell, styled) for cell in cells]
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
+        """A line of the table, with its scrollbar cell at the right."""
         width = self._frame_width if self._base_style is not None else self.size.width
+        strip = self._table_line(y, max(1, width - 1))
+        if y == 0 or y > len(self._frame_gutter):
+            cell = Segment(" ", self._base_style or self.rich_style)
+        else:
+            cell = self._frame_gutter[y - 1]
+        return Strip([*strip, cell], strip.cell_length + 1)
+
+    def _table_line(self, y: int, width: int) -> Strip:
+        """Line `y` of the table itself, `width` cells wide."""
         scroll_x, scroll_y = self.scroll_offset
         base = self._base_style or self.rich_style
         if y == 0:
