@@ -22,7 +22,9 @@ async def _on_a_copy(pilot: Pilot[str]) -> None:
     main = await settle(pilot)
     index = next(i for i, b in enumerate(main.table.rows) if b.is_copy and b.tags)
     main.table.move_cursor(index)
-    await pilot.pause()
+    # The pane renders a frame after the cursor, and walks the chain once the cursor rests.
+    await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")
+    await settle(pilot)
 
 
 async def _help(pilot: Pilot[str]) -> None:

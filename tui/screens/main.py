@@ -316,15 +316,32 @@ class MainScreen(Screen[None]):
                     self.table.replace(index, backup)
                 self._lookup_clusters([b for _, b in update.replaced])
             keep_going = update.keep_going
+        first = not self.table.all_rows
         self.table.append(appended)
         self._applied_at = time.monotonic()
         self._return_cursor()
+        if first and appended:
+            self._paint_now()
         self._lookup_clusters(appended)
         if self.listing.done and not self.table.rows:
             self.table.set_message(Text("No backups match these filters.", style="dim"))
         if self.loading_all and not self.listing.done:
             self._show_status()
         return keep_going
+
+    def _paint_now(self) -> None:
+        """Put a new query's first rows on the terminal from this handler.
+
+        Left to Textual, a refresh travels widget idle → Update message → screen idle → the
+        next 60 Hz tick; with the next page's worker already holding the GIL, each hop can
+        wait a switch interval (5 ms). Here the table goes straight to the compositor, as the
+        screen's update timer would do it (Textual is pinned; these names are its own).
+        """
+        table = self.table
+        if table._repaint_required and not (table._layout_required or self._layout_required):
+            table._repaint_required = False
+            self._dirty_widgets.add(table)
+            self._on_timer_update()
 
     def _return_cursor(self) -> None:
         """After r, put the cursor back on its backup once that is loaded again.
