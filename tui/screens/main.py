@@ -36,6 +36,7 @@ from tui.backups.lineage import candidate_regions
 from tui.backups.paging import EMPTY_PAGE_BUDGET, TOKEN_ERROR_CODES
 from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, needs_cluster
 from tui.screens.copy import CopyChoice, CopyMenu, CopyText, copy_choices
+from tui.screens.panels import DetailPanel
 from tui.screens.status import ListingState, status_line
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
@@ -63,6 +64,7 @@ class MainScreen(Screen[None]):
         Binding("m", "more", "Fetch the next page now", show=False, id="main.more"),
         Binding("A", "load_all", "Load all (A again stops)", show=False, id="main.load_all"),
         Binding("f", "toggle_filters", "Show/hide filters", show=False, id="main.toggle"),
+        Binding("d", "toggle_detail", "Show/hide the detail", show=False, id="main.detail"),
         # Short in the footer (80 columns must show ? Help); the help shows the tooltip.
         Binding(
             "L", "find_copies", "Copies", tooltip="Find copies in all regions", id="main.copies"
@@ -132,6 +134,8 @@ class MainScreen(Screen[None]):
         self._applied_at = 0.0
         #: After r: (backup ID the cursor was on, rows loaded then), until it is found again.
         self._return_to: tuple[str, int] | None = None
+        #: Whether the detail shows (small terminals: a panel opened with d or Enter).
+        self.panel = DetailPanel(self)
 
     def compose(self) -> ComposeResult:
         yield Prerendered(id="topbar")
@@ -161,6 +165,7 @@ class MainScreen(Screen[None]):
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
         self.set_class(event.size.height < SHORT, "-short")
+        self.panel.layout_changed()
 
     # ---- the listing ------------------------------------------------------------------------
 
@@ -454,6 +459,11 @@ class MainScreen(Screen[None]):
     def _filters_changed(self, event: FilterSidebar.Changed) -> None:
         self.start(event.query)
 
+    @on(FilterSidebar.Submitted)
+    def _filters_submitted(self, event: FilterSidebar.Submitted) -> None:
+        if self.has_class("-narrow"):
+            self.action_focus_table()  # the overlay closes once the filters are applied
+
     @on(BackupTable.NearEnd)
     def _near_end(self, event: BackupTable.NearEnd) -> None:
         # Checked again here: the message may predate a page that has since filled the table.
@@ -477,7 +487,8 @@ class MainScreen(Screen[None]):
         if self.settings.pick is not None:
             self.app.exit(pick_text(event.backup, self.settings.pick))
             return
-        self.detail.focus()
+        self.panel.open_for_enter()
+        self.set_focus(self.detail)
 
     # ---- actions ----------------------------------------------------------------------------
 
@@ -642,8 +653,12 @@ class MainScreen(Screen[None]):
             return
         if self.focused is not None and self.query_one(FilterSidebar) in self.focused.ancestors:
             self.query_one(FilterSidebar).apply_now()
+        self.panel.leave()
         self.remove_class("-filters-open")
         self.set_focus(self.table)
+
+    def action_toggle_detail(self) -> None:
+        self.panel.toggle()
 
     def action_toggle_filters(self) -> None:
         if self.has_class("-narrow"):

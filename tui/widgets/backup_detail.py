@@ -25,6 +25,7 @@ from textual.widgets import Tree
 from tui.backups import Backup, BackupSource
 from tui.timefmt import relative, stamp
 from tui.widgets.detail_view import TWO_COLUMNS, DetailView
+from tui.widgets.fitting import shorten
 from tui.widgets.key_values import KeyValues
 from tui.widgets.lineage_tree import LineageTree, NodeRef, lineage_renderable
 from tui.widgets.prerendered import Prerendered
@@ -78,20 +79,32 @@ def render_tags(backup: Backup) -> RenderableType:
     return Group(heading, KeyValues((safe(key), safe(value)) for key, value in backup.tags))
 
 
-def render_search(statuses: dict[str, RegionStatus], running: bool) -> Text:
-    """Per-region state of the copy search: done / none / denied / not enabled / error."""
+#: An error message in the copy-search status is cut (at a word, with "…") past this.
+MESSAGE_CELLS = 160
+
+
+def render_search(statuses: dict[str, RegionStatus], running: bool) -> RenderableType:
+    """Per-region state of the copy search: done / none / denied / not enabled / error.
+
+    One row per region; an error message wraps under its state (long ARNs in AWS messages
+    break after `:` or `/`), and a very long one ends at a word with an ellipsis.
+    """
     marks = {"done": "✓", "none": "·", "denied": "⛔", "not-enabled": "–", "error": "⚠"}
     text = Text("Copies in all regions: " if not running else "Searching for copies: ", "bold")
     if running:
         text.append("(L again cancels)", style="dim")
+    rows: list[tuple[Text, Text]] = []
     for region, status in statuses.items():
         mark = marks.get(status.state, "…")
         label = f"found {status.found}" if status.state == "done" else status.state
-        text.append(f"\n  {mark} {region:<15} {label.replace('-', ' ')}")
+        words = Text(label.replace("-", " "))
         if status.message and status.state in ("denied", "error", "not-enabled"):
-            text.append("  ")
-            text.append_text(safe(status.message[:80], "dim"))
-    return text
+            words.append("  ")
+            words.append_text(shorten(safe(status.message, "dim"), MESSAGE_CELLS))
+        rows.append((Text(f"  {mark} {region}"), words))
+    if not rows:
+        return text
+    return Group(text, KeyValues(rows, min_key=19, key_style="none", gap=1))
 
 
 class BackupDetail(VerticalScroll, can_focus=True):
@@ -153,6 +166,8 @@ class BackupDetail(VerticalScroll, can_focus=True):
         #: True while the pane has focus and its interactive widgets are the ones drawn.
         self._interactive = False
         self._view_key: Key | None = None
+        #: A chain walk was due while the pane was hidden: it starts when the pane shows.
+        self._walk_when_shown = False
 
     def compose(self) -> ComposeResult:
         yield DetailView(id="detail-view")
@@ -253,7 +268,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
 
     def _lineage_parts(
         self, backup: Backup, now: datetime
-    ) -> tuple[Text, Sequence[LineageNode], Sequence[CopyNode] | None, Text | None]:
+    ) -> tuple[Text, Sequence[LineageNode], Sequence[CopyNode] | None, RenderableType | None]:
         """(title, source chain so far, copies found or None, copy-search status or None)."""
         from tui.backups.lineage import LineageNode
 
@@ -273,7 +288,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
         statuses = self._searching.get(key) if key is not None else None
         if result is None and statuses is None:
             title.append("  L: find copies in all regions", style="dim")
-        status = None
+        status: RenderableType | None = None
         if statuses is not None:
             status = render_search(statuses, running=True)
         elif result is not None:
@@ -310,6 +325,11 @@ class BackupDetail(VerticalScroll, can_focus=True):
     def on_descendant_blur(self) -> None:
         self._check_mode()
 
+    def on_show(self) -> None:
+        if self._walk_when_shown:
+            self._walk_when_shown = False
+            self._schedule_walk()
+
     def on_resize(self, event: Resize) -> None:
         self.set_class(self.scrollable_content_region.width >= TWO_COLUMNS, "-wide")
 
@@ -332,6 +352,9 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self._timer = None
         backup, key, region = self.backup, self.key, self.backup_region
         if backup is None or key is None or key in self.chains or region is None:
+            return
+        if not self.display:
+            self._walk_when_shown = True  # a hidden pane (small terminal) asks AWS nothing
             return
         self._cancel = threading.Event()
         self.lookups += 1

@@ -546,4 +546,32 @@ class BackupTable(ScrollView, can_focus=True):
                 segments.append(Segment(" " * (width - length), style))
             return Strip(segments, width)
         strip = Strip(segments, length)
-        return strip.extend_cell_length(scroll_x + width, style).crop(scroll_x, scroll_x + width)
+        strip = strip.extend_cell_length(scroll_x + width, style)
+        return _mark_cuts(strip, scroll_x, scroll_x + width)
+
+
+def _mark_cuts(strip: Strip, start: int, end: int) -> Strip:
+    """strip[start:end], with an ellipsis where the view's edge cuts through a cell's text.
+
+    At 80 columns the table scrolls sideways, and `cluster-ke36` cut by the edge would pass
+    for a whole (different) ID.
+    """
+    view = strip.crop(start, end)
+    width = end - start
+    if width < 2:
+        return view
+    pieces: list[Strip] = []
+    cut_left = start > 0 and " " not in strip.crop(start - 1, start + 1).text
+    cut_right = end < strip.cell_length and " " not in strip.crop(end - 1, end + 1).text
+    if cut_left:
+        pieces.append(_ellipsis(view.crop(0, 1)))
+    pieces.append(view.crop(1 if cut_left else 0, width - 1 if cut_right else width))
+    if cut_right:
+        pieces.append(_ellipsis(view.crop(width - 1, width)))
+    return Strip.join(pieces) if len(pieces) > 1 else view
+
+
+def _ellipsis(cell: Strip) -> Strip:
+    """One cell of `cell`'s style showing an ellipsis."""
+    style = next((segment.style for segment in cell if segment.text), None)
+    return Strip([Segment("…", style)], 1)

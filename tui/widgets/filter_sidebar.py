@@ -62,6 +62,16 @@ class FilterSidebar(VerticalScroll):
         def control(self) -> FilterSidebar:
             return self.sidebar
 
+    @dataclass
+    class Submitted(Message):
+        """Enter in a field: the filters are applied and the user is done with them."""
+
+        sidebar: FilterSidebar
+
+        @property
+        def control(self) -> FilterSidebar:
+            return self.sidebar
+
     def __init__(self, query: BackupQuery, regions: list[str], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._initial = query
@@ -241,6 +251,8 @@ class FilterSidebar(VerticalScroll):
             self._post_local()
         else:
             self.apply_now()
+        if self.current_query() is not None:  # an invalid field keeps the focus, to be fixed
+            self.post_message(self.Submitted(self))
 
     @on(Checkbox.Changed)
     @on(Select.Changed)

@@ -3,7 +3,8 @@
 The detail pane draws every field and every tag this way on each cursor stop. Rich's
 `Table.grid` measures each cell, then renders each one twice: about two thirds of a detail
 update went there. This lays out the two columns directly: keys as wide as the widest
-(within bounds), each value wrapped to what is left.
+(within bounds), each value wrapped to what is left, long tokens (ARNs) broken after `:` or
+`/` rather than at whatever character meets the edge.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from tui.widgets.fitting import wrap
+
 
 class KeyValues:
-    """A two-column grid: `key  value`, long values folded under themselves, never cut."""
+    """A two-column grid: `key  value`, long values wrapped under themselves, never cut."""
 
     def __init__(
         self,
@@ -49,8 +52,8 @@ class KeyValues:
         gap = Segment(" " * self.gap)
         blank_key = Text(" " * key_width)
         for key, value in self.rows:
-            keys = _wrap(console, key, key_width)
-            values = _wrap(console, value, value_width)
+            keys = wrap(key, key_width)
+            values = wrap(value, value_width)
             for i in range(max(len(keys), len(values))):
                 k = keys[i] if i < len(keys) else blank_key
                 k.truncate(key_width, pad=True)
@@ -59,13 +62,6 @@ class KeyValues:
                 if i < len(values):
                     yield from values[i].render(console)
                 yield Segment.line()
-
-
-def _wrap(console: Console, text: Text, width: int) -> list[Text]:
-    """`text` folded to `width` cells (one line as is when it fits)."""
-    if cell_len(text.plain) <= width and "\n" not in text.plain:
-        return [text.copy()]
-    return list(text.wrap(console, width, overflow="fold"))
 
 
 def _styled(segments: Iterable[Segment], style: Style) -> Iterable[Segment]:

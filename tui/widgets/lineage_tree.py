@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import RenderableType
+from rich.style import Style
 from rich.text import Text
 from rich.tree import Tree as RichTree
 from textual.binding import Binding, BindingType
@@ -16,6 +17,7 @@ from textual.widgets.tree import TreeNode
 
 from tui.backups import Backup
 from tui.timefmt import relative
+from tui.widgets.fitting import shorten
 from tui.widgets.safe import safe
 
 if TYPE_CHECKING:
@@ -115,11 +117,13 @@ class LineageTree(Tree[NodeRef]):
     """The chain from the original down to this backup, then this backup's copies below it.
 
     Enter (or a click) on a node posts Tree.NodeSelected with its NodeRef: the detail pane
-    turns that into a jump to the node's region and backup.
+    turns that into a jump to the node's region and backup. Labels are fitted to the width
+    (no sideways scrolling): a long one drops its last parts and ends in an ellipsis.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Jump to this backup", id="lineage.jump"),
+        # Short in the footer (80 columns must still show ? Help); the help shows the tooltip.
+        Binding("enter", "select_cursor", "Jump", tooltip="Jump to this backup", id="lineage.jump"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -127,6 +131,8 @@ class LineageTree(Tree[NodeRef]):
         self.show_root = False
         self.guide_depth = 3
         self.auto_expand = False
+        #: The node of the backup shown: where the cursor lands when the tree gets focus.
+        self.this_node: TreeNode[NodeRef] | None = None
 
     def show(
         self,
@@ -134,17 +140,62 @@ class LineageTree(Tree[NodeRef]):
         copies: Sequence[CopyNode] | None,
         now: datetime,
     ) -> None:
-        """Draw `chain` (oldest first, this backup last) with `copies` under the last node."""
+        """Draw `chain` (oldest first, this backup last) with `copies` under the last node.
+
+        The cursor stays on the backup it was on (a redraw comes with every clock tick and
+        every region the copy search finishes), else it lands on this backup.
+        """
+        was_on = self.cursor_node.data if self.cursor_node is not None else None
         self.clear()
         parent: TreeNode[NodeRef] = self.root
         for i, node in enumerate(chain):
             label = chain_label(node, i == len(chain) - 1, now)
             parent = parent.add(label, NodeRef(node.region, node.backup_id), expand=True)
+        self.this_node = parent if chain else None
         for copy in copies or ():
             self._add_copy(parent, copy, now)
         if copies is not None and not copies:
             parent.add_leaf(NO_COPIES)
         self._settle(self.root)
+        if was_on is not None or self.has_focus:
+            self._place_cursor(was_on)
+
+    def _place_cursor(self, ref: NodeRef | None) -> None:
+        """Put the cursor on the node showing `ref`, else on this backup's node."""
+        target = self.this_node
+        if ref is not None:
+            target = next((n for n in self._all_nodes() if n.data == ref), target)
+        if target is not None:
+            _ = self.last_line  # lays the lines out: a node's line is known only after that
+            self.move_cursor(target)
+
+    def _all_nodes(self) -> list[TreeNode[NodeRef]]:
+        found: list[TreeNode[NodeRef]] = []
+        pending = list(self.root.children)
+        while pending:
+            node = pending.pop(0)
+            found.append(node)
+            pending[:0] = node.children
+        return found
+
+    def on_focus(self) -> None:
+        """Tab lands on a visible node: this backup, unless the cursor is already on one."""
+        if self.cursor_node is None:
+            self._place_cursor(None)
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        """The label, shortened to the width left after the guides (with an ellipsis)."""
+        label = super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth += 1
+            parent = parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        if room > 0 and label.cell_len > room:
+            label = shorten(label, room)
+            label.stylize(style, len(label) - 1)  # the ellipsis under the cursor too
+        return label
 
     def _settle(self, node: TreeNode[NodeRef]) -> None:
         """Nodes without children get no expand arrow: there is nothing to open."""
