@@ -62,3 +62,42 @@ def test_detail_of_a_three_hop_chain_160x48(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=on_the_copy)
+
+
+async def _detail_open(pilot: Pilot[str]) -> None:
+    main = await settle(pilot)
+    index = next(i for i, b in enumerate(main.table.rows) if b.is_copy and b.tags)
+    main.table.move_cursor(index)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def test_detail_panel_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    app = make_app(region="eu-west-1")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_detail_open)
+
+
+async def _filters_open(pilot: Pilot[str]) -> None:
+    await settle(pilot)
+    await pilot.press("slash")
+    await settle(pilot)
+
+
+def test_filters_overlay_80x24(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_filters_open)
+
+
+def test_lineage_tree_focused_80x24(
+    snap_compare: SnapCompare, make_app: AppFactory, world: DemoWorld
+) -> None:
+    _, _, (region, backup_id) = world.landmarks["chain"]
+    app = make_app(region=region, query=BackupQuery(backup_ids=(backup_id,)))
+
+    async def in_the_tree(pilot: Pilot[str]) -> None:
+        main = await settle(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")
+        await pilot.press("tab")
+        await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=in_the_tree)

@@ -80,7 +80,7 @@ def render_tags(backup: Backup) -> RenderableType:
 
 
 #: An error message in the copy-search status is cut (at a word, with "…") past this.
-MESSAGE_CELLS = 160
+MESSAGE_CELLS = 80
 
 
 def render_search(statuses: dict[str, RegionStatus], running: bool) -> RenderableType:
