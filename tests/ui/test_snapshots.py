@@ -69,6 +69,7 @@ async def _detail_open(pilot: Pilot[str]) -> None:
     index = next(i for i, b in enumerate(main.table.rows) if b.is_copy and b.tags)
     main.table.move_cursor(index)
     await pilot.press("enter")
+    await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")
     await settle(pilot)
 
 

@@ -40,6 +40,7 @@ from tui.screens.panels import DetailPanel
 from tui.screens.status import ListingState, status_line
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
+from tui.widgets.fitting import OneLine
 from tui.widgets.prerendered import Prerendered
 
 if TYPE_CHECKING:
@@ -444,14 +445,15 @@ class MainScreen(Screen[None]):
     def _show_topbar(self, status: Text) -> None:
         demo = self.settings.demo
         where = "DEMO (moto, offline)" if demo else f"profile {clean(self.source.profile_label)}"
-        # Region and status first: on an 80-column terminal the tail is cut (with an ellipsis).
+        # Region and status first: on an 80-column terminal the tail is dropped, whole parts
+        # first, and an ellipsis says so (OneLine).
         bar = Text(no_wrap=True, overflow="ellipsis")
         bar.append("hsm-backups", style="bold")
         bar.append(f" · {self.backup_query.region or 'no region'} · ")
         bar.append_text(status)
         bar.append(f" · {where} · ")
         bar.append(clean(self.backup_query.describe()), style="dim")
-        self.query_one("#topbar", Prerendered).update(bar)
+        self.query_one("#topbar", Prerendered).update(OneLine(bar))
 
     # ---- events from the widgets ------------------------------------------------------------
 

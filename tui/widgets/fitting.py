@@ -8,9 +8,10 @@ at a word boundary when one is near.
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-__all__ = ["ELLIPSIS", "shorten", "wrap"]
+__all__ = ["ELLIPSIS", "OneLine", "shorten", "wrap"]
 
 ELLIPSIS = "…"
 #: Inside a token too long for a line, a break goes after one of these: the furthest one of
@@ -53,6 +54,21 @@ def shorten(text: Text, width: int) -> Text:
         head.rstrip()
     head.append(ELLIPSIS, style="dim")
     return head
+
+
+class OneLine:
+    """A Text kept to one line at whatever width it is drawn: shortened there, parts first.
+
+    For bars whose width is known only when drawn (the top bar follows the terminal).
+    """
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        line = shorten(self.text, options.max_width)
+        line.no_wrap = True
+        yield line
 
 
 def _soft_break(token: str, start: int, width: int) -> int | None:
