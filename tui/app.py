@@ -4,20 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.message import Message
 
 from tui.backups import BackupSource
 from tui.backups.clipboard import ClipboardTooLarge, in_tmux, osc52, osc52_doubtful
+from tui.config import UserConfig, config_path, load_config, save_config
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
 from tui.settings import Settings
+from tui.themes import AUTO, MONO, THEMES, choose_theme
+from tui.timemodes import TimeDisplay, next_time_mode, time_mode_label
 from tui.widgets import BackupTable
 from tui.widgets.lineage_tree import LineageTree
 
@@ -52,9 +58,29 @@ class HsmBackupsApp(App[str]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding(
+            "t",
+            "cycle_time",
+            "Times: UTC, local, relative",
+            tooltip="Show times in UTC, in local time, or as ages (remembered)",
+            show=False,
+            id="app.time",
+        ),
     ]
 
-    def __init__(self, settings: Settings, source: BackupSource, regions: list[str]) -> None:
+    @dataclass
+    class ConfigNotSaved(Message):
+        """Writing the config file failed (a thread found out); the user should know."""
+
+        problem: str
+
+    def __init__(
+        self,
+        settings: Settings,
+        source: BackupSource,
+        regions: list[str],
+        config_file: Path | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.source = source
@@ -63,6 +89,98 @@ class HsmBackupsApp(App[str]):
         self.animation_level = "none"
         #: Where TMUX, TERM and friends are read (tests pass their own).
         self.environ: Mapping[str, str] = os.environ
+        self._start_looks(config_file or config_path())
+
+    # ---- looks: theme and time mode, remembered in the config file ------------------------------
+
+    def _start_looks(self, config_file: Path) -> None:
+        """Read the config file, register the app's themes and pick the one to start with."""
+        self.config_file = config_file
+        self.user_config, problem = load_config(config_file)
+        #: What is in the file now (the saving thread compares against it).
+        self._written = self.user_config
+        self._wanted = self.user_config
+        self._save_lock = threading.Lock()
+        self._remembering = False
+        self._problems = [problem] if problem else []
+        for theme in THEMES:
+            self.register_theme(theme)
+        flag = self.settings.theme
+        saved = self.user_config.theme
+        if saved and saved not in self.available_themes and flag is None:
+            self._problems.append(f"The saved theme {saved!r} is not available here.")
+        choice = choose_theme(
+            flag=flag,
+            saved=saved,
+            environ=os.environ,
+            color_system=self.console.color_system,
+            available=self.available_themes,
+        )
+        self.theme = choice.name
+        #: Why this run started with its theme: "flag", "NO_COLOR", "saved", "16 colours"…
+        self.theme_reason = choice.reason
+        self.time_mode = self.user_config.time_mode
+        self._update_mono()
+        self._remembering = True
+        if flag is not None:  # --theme is a choice to remember; --theme auto forgets it
+            self._remember(replace(self.user_config, theme=None if flag == AUTO else flag))
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the palette (Change theme) is remembered for the next run."""
+        self._update_mono()
+        if self._remembering:
+            self._remember(replace(self.user_config, theme=theme))
+
+    def _update_mono(self) -> None:
+        """`-mono`: no colour to tell state by (NO_COLOR, or the no-colour theme); see app.tcss."""
+        self.set_class(self.theme == MONO or self.no_color, "-mono")
+
+    @property
+    def time_display(self) -> TimeDisplay:
+        return TimeDisplay(self.time_mode, self.settings.clock, self.settings.local_zone)
+
+    def action_cycle_time(self) -> None:
+        """t: UTC, local time, ages, and round again; the table and the detail follow."""
+        if self.screen is not self.main_screen:
+            return
+        self.time_mode = next_time_mode(self.time_mode)
+        self.show_times()
+        self._remember(replace(self.user_config, time_mode=self.time_mode))
+        self.notify(f"Times in {time_mode_label(self.time_mode)} (t changes).", timeout=2)
+
+    def show_times(self) -> None:
+        """The browser's table and detail show times in the current mode (also at its start)."""
+        main = self.main_screen
+        main.table.set_time_display(self.time_display)
+        main.detail.set_time_display(self.time_display)
+
+    def _remember(self, config: UserConfig) -> None:
+        """Keep `config` as the user's choices and write it in a thread (never on the UI's)."""
+        self.user_config = self._wanted = config
+        if self.is_running:
+            self._save_config()
+
+    @work(thread=True, group="config", exit_on_error=False, description="save config")
+    def _save_config(self) -> None:
+        """Write the latest choices; one writer at a time, so an older one never wins."""
+        problem = self.flush_config()
+        if problem is not None:
+            self.post_message(self.ConfigNotSaved(problem))
+
+    def flush_config(self) -> str | None:
+        """Write the choices now if the file does not have them yet (also at exit)."""
+        with self._save_lock:
+            config = self._wanted
+            if config == self._written:
+                return None
+            problem = save_config(self.config_file, config)
+            if problem is None:
+                self._written = config
+            return problem
+
+    @on(ConfigNotSaved)
+    def _config_not_saved(self, event: ConfigNotSaved) -> None:
+        self.notify(event.problem, title="Settings not saved", severity="warning", markup=False)
 
     @property
     def main_screen(self) -> MainScreen:
@@ -75,6 +193,10 @@ class HsmBackupsApp(App[str]):
         asyncio.get_running_loop().set_default_executor(
             _NoWaitExecutor(max_workers=8, thread_name_prefix="hsm-backups")
         )
+        if self._wanted != self._written:
+            self._save_config()  # --theme given: remember it
+        for problem in self._problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=8, markup=False)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
@@ -154,4 +276,4 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
             source = BackupSource(profile=settings.profile, endpoint_url=settings.endpoint_url)
         regions = source.available_regions()
         region = settings.region or settings.query.region or source.default_region()
-    return HsmBackupsApp(replace(settings, region=region), source, regions)
+    return HsmBackupsApp(replace(settings, region=region), source, regions, config_path())
