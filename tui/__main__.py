@@ -218,7 +218,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = build_app(settings)
     picked = app.run()
-    app.flush_config()  # a theme or time mode chosen just before quitting is not lost
+    app.remembered.write()  # a theme or time mode chosen just before quitting is not lost
     code = app.return_code or 0
     if settings.pick is not None:
         # The screen went to stderr; stdout carries the pick alone, for $(hsm-backups --pick).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import threading
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -14,11 +13,12 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import Monochrome, NoColor
 from textual.message import Message
 
 from tui.backups import BackupSource
 from tui.backups.clipboard import ClipboardTooLarge, in_tmux, osc52, osc52_doubtful
-from tui.config import UserConfig, config_path, load_config, save_config
+from tui.config import ConfigKeeper, config_path
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
 from tui.settings import Settings
@@ -95,18 +95,13 @@ class HsmBackupsApp(App[str]):
 
     def _start_looks(self, config_file: Path) -> None:
         """Read the config file, register the app's themes and pick the one to start with."""
-        self.config_file = config_file
-        self.user_config, problem = load_config(config_file)
-        #: What is in the file now (the saving thread compares against it).
-        self._written = self.user_config
-        self._wanted = self.user_config
-        self._save_lock = threading.Lock()
+        self.remembered = ConfigKeeper(config_file)
         self._remembering = False
-        self._problems = [problem] if problem else []
+        self._problems = [self.remembered.problem] if self.remembered.problem else []
         for theme in THEMES:
             self.register_theme(theme)
         flag = self.settings.theme
-        saved = self.user_config.theme
+        saved = self.remembered.config.theme
         if saved and saved not in self.available_themes and flag is None:
             self._problems.append(f"The saved theme {saved!r} is not available here.")
         choice = choose_theme(
@@ -119,21 +114,33 @@ class HsmBackupsApp(App[str]):
         self.theme = choice.name
         #: Why this run started with its theme: "flag", "NO_COLOR", "saved", "16 colours"…
         self.theme_reason = choice.reason
-        self.time_mode = self.user_config.time_mode
+        self.time_mode = self.remembered.config.time_mode
         self._update_mono()
         self._remembering = True
         if flag is not None:  # --theme is a choice to remember; --theme auto forgets it
-            self._remember(replace(self.user_config, theme=None if flag == AUTO else flag))
+            self.remembered.change(theme=None if flag == AUTO else flag)
 
     def watch_theme(self, theme: str) -> None:
         """A theme chosen in the palette (Change theme) is remembered for the next run."""
         self._update_mono()
         if self._remembering:
-            self._remember(replace(self.user_config, theme=theme))
+            self.remembered.change(theme=theme)
+            self._save_config()
 
     def _update_mono(self) -> None:
-        """`-mono`: no colour to tell state by (NO_COLOR, or the no-colour theme); see app.tcss."""
+        """`-mono`: no colour to tell state by (NO_COLOR, or the no-colour theme); see app.tcss.
+
+        Under NO_COLOR, Textual picks its output filter once, for the theme it starts with:
+        greys (Monochrome) for an RGB theme, the terminal's default colours (NoColor) for an
+        ANSI one. It starts with textual-dark, so the filter is swapped here to suit the theme
+        in use; greys would paint hsm-mono's default colours black.
+        """
         self.set_class(self.theme == MONO or self.no_color, "-mono")
+        if self.no_color:
+            wanted = NoColor if self.native_ansi_color else Monochrome
+            self._filters = [
+                wanted() if isinstance(f, NoColor | Monochrome) else f for f in self._filters
+            ]
 
     @property
     def time_display(self) -> TimeDisplay:
@@ -145,7 +152,8 @@ class HsmBackupsApp(App[str]):
             return
         self.time_mode = next_time_mode(self.time_mode)
         self.show_times()
-        self._remember(replace(self.user_config, time_mode=self.time_mode))
+        self.remembered.change(time_mode=self.time_mode)
+        self._save_config()
         self.notify(f"Times in {time_mode_label(self.time_mode)} (t changes).", timeout=2)
 
     def show_times(self) -> None:
@@ -154,29 +162,11 @@ class HsmBackupsApp(App[str]):
         main.table.set_time_display(self.time_display)
         main.detail.set_time_display(self.time_display)
 
-    def _remember(self, config: UserConfig) -> None:
-        """Keep `config` as the user's choices and write it in a thread (never on the UI's)."""
-        self.user_config = self._wanted = config
-        if self.is_running:
-            self._save_config()
-
     @work(thread=True, group="config", exit_on_error=False, description="save config")
     def _save_config(self) -> None:
-        """Write the latest choices; one writer at a time, so an older one never wins."""
-        problem = self.flush_config()
-        if problem is not None:
+        """Write the choices in a thread: a slow home directory never holds up a key press."""
+        if (problem := self.remembered.write()) is not None:
             self.post_message(self.ConfigNotSaved(problem))
-
-    def flush_config(self) -> str | None:
-        """Write the choices now if the file does not have them yet (also at exit)."""
-        with self._save_lock:
-            config = self._wanted
-            if config == self._written:
-                return None
-            problem = save_config(self.config_file, config)
-            if problem is None:
-                self._written = config
-            return problem
 
     @on(ConfigNotSaved)
     def _config_not_saved(self, event: ConfigNotSaved) -> None:
@@ -193,7 +183,7 @@ class HsmBackupsApp(App[str]):
         asyncio.get_running_loop().set_default_executor(
             _NoWaitExecutor(max_workers=8, thread_name_prefix="hsm-backups")
         )
-        if self._wanted != self._written:
+        if self.remembered.pending:
             self._save_config()  # --theme given: remember it
         for problem in self._problems:
             self.notify(problem, title="Settings", severity="warning", timeout=8, markup=False)

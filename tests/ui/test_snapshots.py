@@ -62,3 +62,20 @@ def test_detail_of_a_three_hop_chain_160x48(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(160, 48), run_before=on_the_copy)
+
+
+def test_light_theme_100x30(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    app = make_app(theme="hsm-light")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_loaded)
+
+
+def test_16_colour_theme_100x30(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """What TERM=linux gets: the terminal's own 16 colours, nothing blended."""
+    app = make_app(theme="hsm-16")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_loaded)
+
+
+def test_no_colour_theme_100x30(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """No colour at all: a heavy border on the focused pane, the cursor row reversed."""
+    app = make_app(theme="hsm-mono")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_loaded)
