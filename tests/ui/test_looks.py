@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
+from textual.filter import Monochrome, NoColor
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -208,6 +209,10 @@ async def test_the_terminal_picks_the_theme(
         await settle(pilot)
         assert app.theme == expected
         assert app.has_class("-mono") is mono
+        if mono:
+            # Textual's NO_COLOR filter suits the theme: default colours, not greys (black).
+            assert any(isinstance(f, NoColor) for f in app._filters)
+            assert not any(isinstance(f, Monochrome) for f in app._filters)
     assert not _config_file().exists(), "a theme the app picked by itself is not saved"
 
 
