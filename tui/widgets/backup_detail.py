@@ -212,8 +212,9 @@ class BackupDetail(VerticalScroll, can_focus=True):
 
     def set_time_display(self, times: TimeDisplay) -> None:
         """Show times as `times` says (UTC, local or age) from now on."""
-        self.times = times
-        self._render_all()
+        if times != self.times:
+            self.times = times
+            self._render_all()
 
     def tick(self, now: datetime) -> None:
         """The clock moved: ages and countdowns change, nothing is fetched."""

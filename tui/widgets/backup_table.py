@@ -261,7 +261,10 @@ class BackupTable(ScrollView, can_focus=True):
 
         The column has one width per mode (see with_times), so nothing is measured here.
         """
-        self.columns = with_times(times)
+        columns = with_times(times)
+        if columns is self.columns:
+            return  # UTC at start-up: nothing changes
+        self.columns = columns
         created = self.columns[CREATED]
         self._widths[CREATED] = max(created.min_width, cell_len(created.title))
         self._drop_lines()
