@@ -1,4 +1,4 @@
-"""Fixtures for every test: fake AWS credentials, no user AWS config, and the demo world."""
+"""Fixtures for every test: fake AWS credentials, no user AWS or app config, and the demo world."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 
 from tui.backups import BackupSource
 from tui.backups.demo import DemoWorld, WorldSpec, start_demo
+from tui.config import CONFIG_ENV
 
 #: Variables that would let a developer's own AWS setup steer a test.
 _LEAKY = (
@@ -40,6 +41,18 @@ def _fake_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-aws-credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture(autouse=True)
+def _no_user_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The app's config file in tmp_path, and one terminal for all: truecolor, colours allowed.
+
+    Never the developer's saved theme or time mode; and the theme the app picks by itself
+    must not depend on the TERM or NO_COLOR of whoever runs the tests.
+    """
+    monkeypatch.setenv(CONFIG_ENV, str(tmp_path / "hsm-backups-config.json"))
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 @pytest.fixture

@@ -35,6 +35,12 @@ def test_flags_prefill_the_query() -> None:
     assert q.sort_ascending
 
 
+@pytest.mark.parametrize("name", ["hsm-light", "hsm-16", "nord", "auto"])
+def test_theme_flag(name: str) -> None:
+    assert settings_from_args(["--theme", name]).theme == name
+    assert settings_from_args([]).theme is None
+
+
 @pytest.mark.parametrize(
     ("argv", "complaint"),
     [
@@ -47,6 +53,7 @@ def test_flags_prefill_the_query() -> None:
         (["--never-expires", "maybe"], "expected true or false"),
         (["--region", "mars-north-9x"], "not an AWS region name"),
         (["--demo-latency", "300"], "only applies with --demo"),
+        (["--theme", "neon"], "no theme 'neon'; choose from hsm-dark, hsm-light, hsm-16"),
     ],
 )
 def test_bad_flags_exit_2_with_one_line(

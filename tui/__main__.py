@@ -109,6 +109,14 @@ def parser() -> argparse.ArgumentParser:
         help="with --pick: print the backup ID (default), its ARN, or the backup as JSON",
     )
     p.add_argument(
+        "--theme",
+        metavar="NAME",
+        help="colour theme, remembered for the next runs: hsm-dark, hsm-light, hsm-16 (the "
+        "terminal's 16 colours), hsm-mono (no colour) or one of Textual's; 'auto' forgets the "
+        "saved one. Default: hsm-mono under NO_COLOR, hsm-16 on a 16-colour terminal, else "
+        "hsm-dark. Ctrl+P 'Change theme' switches while running",
+    )
+    p.add_argument(
         "--page-size",
         type=_page_size,
         default=MAX_PAGE_SIZE,
@@ -156,6 +164,11 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         p.error("--demo-hostile only applies with --demo")
     if args.pick_format != "id" and not args.pick:
         p.error("--pick-format only applies with --pick")
+    if args.theme is not None:
+        from tui.themes import AUTO, theme_names
+
+        if args.theme not in (names := [*theme_names(), AUTO]):
+            p.error(f"--theme: no theme {args.theme!r}; choose from {', '.join(names)}")
     return Settings(
         profile=args.profile,
         region=args.region,
@@ -167,6 +180,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         demo_hostile=args.demo_hostile,
         search_regions=args.regions,
         pick=args.pick_format if args.pick else None,
+        theme=args.theme,
     )
 
 
@@ -197,10 +211,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hsm-backups` command."""
     settings = settings_from_args(argv)
     _size_from_stderr()
+    if os.environ.get("NO_COLOR") == "":
+        # no-color.org: an empty NO_COLOR means colour is fine; Textual would drop colour for it.
+        del os.environ["NO_COLOR"]
     from tui.app import build_app
 
     app = build_app(settings)
     picked = app.run()
+    app.remembered.write()  # a theme or time mode chosen just before quitting is not lost
     code = app.return_code or 0
     if settings.pick is not None:
         # The screen went to stderr; stdout carries the pick alone, for $(hsm-backups --pick).

@@ -6,18 +6,24 @@ import asyncio
 import os
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.filter import Monochrome, NoColor
+from textual.message import Message
 
 from tui.backups import BackupSource
 from tui.backups.clipboard import ClipboardTooLarge, in_tmux, osc52, osc52_doubtful
+from tui.config import ConfigKeeper, config_path
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
 from tui.settings import Settings
+from tui.themes import AUTO, MONO, THEMES, choose_theme
+from tui.timemodes import TimeDisplay, next_time_mode, time_mode_label
 from tui.widgets import BackupTable
 from tui.widgets.lineage_tree import LineageTree
 
@@ -52,9 +58,29 @@ class HsmBackupsApp(App[str]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding(
+            "t",
+            "cycle_time",
+            "Times: UTC, local, relative",
+            tooltip="Show times in UTC, in local time, or as ages (remembered)",
+            show=False,
+            id="app.time",
+        ),
     ]
 
-    def __init__(self, settings: Settings, source: BackupSource, regions: list[str]) -> None:
+    @dataclass
+    class ConfigNotSaved(Message):
+        """Writing the config file failed (a thread found out); the user should know."""
+
+        problem: str
+
+    def __init__(
+        self,
+        settings: Settings,
+        source: BackupSource,
+        regions: list[str],
+        config_file: Path | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.source = source
@@ -63,6 +89,88 @@ class HsmBackupsApp(App[str]):
         self.animation_level = "none"
         #: Where TMUX, TERM and friends are read (tests pass their own).
         self.environ: Mapping[str, str] = os.environ
+        self._start_looks(config_file or config_path())
+
+    # ---- looks: theme and time mode, remembered in the config file ------------------------------
+
+    def _start_looks(self, config_file: Path) -> None:
+        """Read the config file, register the app's themes and pick the one to start with."""
+        self.remembered = ConfigKeeper(config_file)
+        self._remembering = False
+        self._problems = [self.remembered.problem] if self.remembered.problem else []
+        for theme in THEMES:
+            self.register_theme(theme)
+        flag = self.settings.theme
+        saved = self.remembered.config.theme
+        if saved and saved not in self.available_themes and flag is None:
+            self._problems.append(f"The saved theme {saved!r} is not available here.")
+        choice = choose_theme(
+            flag=flag,
+            saved=saved,
+            environ=os.environ,
+            color_system=self.console.color_system,
+            available=self.available_themes,
+        )
+        self.theme = choice.name
+        #: Why this run started with its theme: "flag", "NO_COLOR", "saved", "16 colours"…
+        self.theme_reason = choice.reason
+        self.time_mode = self.remembered.config.time_mode
+        self._update_mono()
+        self._remembering = True
+        if flag is not None:  # --theme is a choice to remember; --theme auto forgets it
+            self.remembered.change(theme=None if flag == AUTO else flag)
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme chosen in the palette (Change theme) is remembered for the next run."""
+        self._update_mono()
+        if self._remembering:
+            self.remembered.change(theme=theme)
+            self._save_config()
+
+    def _update_mono(self) -> None:
+        """`-mono`: no colour to tell state by (NO_COLOR, or the no-colour theme); see app.tcss.
+
+        Under NO_COLOR, Textual picks its output filter once, for the theme it starts with:
+        greys (Monochrome) for an RGB theme, the terminal's default colours (NoColor) for an
+        ANSI one. It starts with textual-dark, so the filter is swapped here to suit the theme
+        in use; greys would paint hsm-mono's default colours black.
+        """
+        self.set_class(self.theme == MONO or self.no_color, "-mono")
+        if self.no_color:
+            wanted = NoColor if self.native_ansi_color else Monochrome
+            self._filters = [
+                wanted() if isinstance(f, NoColor | Monochrome) else f for f in self._filters
+            ]
+
+    @property
+    def time_display(self) -> TimeDisplay:
+        return TimeDisplay(self.time_mode, self.settings.clock, self.settings.local_zone)
+
+    def action_cycle_time(self) -> None:
+        """t: UTC, local time, ages, and round again; the table and the detail follow."""
+        if self.screen is not self.main_screen:
+            return
+        self.time_mode = next_time_mode(self.time_mode)
+        self.show_times()
+        self.remembered.change(time_mode=self.time_mode)
+        self._save_config()
+        self.notify(f"Times in {time_mode_label(self.time_mode)} (t changes).", timeout=2)
+
+    def show_times(self) -> None:
+        """The browser's table and detail show times in the current mode (also at its start)."""
+        main = self.main_screen
+        main.table.set_time_display(self.time_display)
+        main.detail.set_time_display(self.time_display)
+
+    @work(thread=True, group="config", exit_on_error=False, description="save config")
+    def _save_config(self) -> None:
+        """Write the choices in a thread: a slow home directory never holds up a key press."""
+        if (problem := self.remembered.write()) is not None:
+            self.post_message(self.ConfigNotSaved(problem))
+
+    @on(ConfigNotSaved)
+    def _config_not_saved(self, event: ConfigNotSaved) -> None:
+        self.notify(event.problem, title="Settings not saved", severity="warning", markup=False)
 
     @property
     def main_screen(self) -> MainScreen:
@@ -75,6 +183,10 @@ class HsmBackupsApp(App[str]):
         asyncio.get_running_loop().set_default_executor(
             _NoWaitExecutor(max_workers=8, thread_name_prefix="hsm-backups")
         )
+        if self.remembered.pending:
+            self._save_config()  # --theme given: remember it
+        for problem in self._problems:
+            self.notify(problem, title="Settings", severity="warning", timeout=8, markup=False)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
@@ -154,4 +266,4 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
             source = BackupSource(profile=settings.profile, endpoint_url=settings.endpoint_url)
         regions = source.available_regions()
         region = settings.region or settings.query.region or source.default_region()
-    return HsmBackupsApp(replace(settings, region=region), source, regions)
+    return HsmBackupsApp(replace(settings, region=region), source, regions, config_path())

@@ -10,8 +10,9 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +118,39 @@ def save_config(path: Path, config: UserConfig) -> str | None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
     return None
+
+
+class ConfigKeeper:
+    """The user's choices and their file: the app changes them, any thread may write them.
+
+    One writer at a time, and each write takes the latest choices, so a slow older write can
+    never land after a newer one. Nothing is written until something changed.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        config, self.problem = load_config(path)
+        #: The choices as they stand (what the next write puts in the file).
+        self.config = config
+        self._written = config
+        self._lock = threading.Lock()
+
+    @property
+    def pending(self) -> bool:
+        """True when the file does not have the current choices yet."""
+        return self.config != self._written
+
+    def change(self, **changes: str | None) -> None:
+        """Change choices (theme=…, time_mode=…); `write` puts them in the file."""
+        self.config = replace(self.config, **changes)  # type: ignore[arg-type]
+
+    def write(self) -> str | None:
+        """Write the current choices unless the file has them; a message if that failed."""
+        with self._lock:
+            config = self.config
+            if config == self._written:
+                return None
+            problem = save_config(self.path, config)
+            if problem is None:
+                self._written = config
+            return problem

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import tzinfo
 
 from tui.backups import BackupQuery
 from tui.timefmt import Clock, utc_now
@@ -26,3 +27,7 @@ class Settings:
     #: --pick: Enter prints the highlighted backup (as "id", "arn" or "json") and exits.
     pick: str | None = None
     clock: Clock = utc_now
+    #: --theme: a theme for this run, remembered; "auto" forgets the saved one; None = as saved.
+    theme: str | None = None
+    #: The zone "local" times are shown in; None = this machine's (tests pin one).
+    local_zone: tzinfo | None = None

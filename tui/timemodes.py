@@ -5,9 +5,10 @@ Pure functions on top of timefmt; the clock and (for tests) the zone are passed 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
-from tui.timefmt import relative, stamp
+from tui.timefmt import Clock, relative, stamp, utc_now
 
 #: Every mode, in the order a key press cycles through them; the first is the default.
 TIME_MODES = ("utc", "local", "relative")
@@ -109,3 +110,36 @@ def column_title(mode: str, name: str = "Created") -> str:
 def time_mode_label(mode: str) -> str:
     """The mode in words for a status or help line: `UTC`, `local time`, `relative`."""
     return _LABELS[_known(mode)]
+
+
+@dataclass(frozen=True)
+class TimeDisplay:
+    """How times are shown right now: the mode, the clock ages count from, the local zone."""
+
+    mode: str = TIME_MODES[0]
+    clock: Clock = utc_now
+    #: The zone of "local" (None = this machine's; tests pin one).
+    tz: tzinfo | None = None
+
+    @property
+    def width(self) -> int:
+        """Cells a table column of these times needs, whatever the value."""
+        return time_width(self.mode)
+
+    def title(self, name: str = "Created") -> str:
+        return column_title(self.mode, name)
+
+    def cell(self, value: datetime | None) -> str:
+        """A table cell: minutes, no padding (the table pads)."""
+        return format_time(value, self.clock(), self.mode, tz=self.tz)
+
+    def detail(self, value: datetime, now: datetime) -> tuple[str, str]:
+        """(main text, aside) for the detail pane: the chosen form first, the other in aside.
+
+        UTC and local stamps say which they are and keep the age aside; ages keep the UTC
+        stamp aside, so the exact moment is always on screen.
+        """
+        if self.mode == "relative":
+            return relative(value, now), f"{stamp(value, seconds=True)} UTC"
+        text = format_time(value, now, self.mode, seconds=True, tz=self.tz)
+        return (text if self.mode == "local" else f"{text} UTC"), relative(value, now)

@@ -102,3 +102,20 @@ def test_lineage_tree_focused_80x24(
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=in_the_tree)
+
+
+def test_light_theme_100x30(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    app = make_app(theme="hsm-light")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_loaded)
+
+
+def test_16_colour_theme_100x30(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """What TERM=linux gets: the terminal's own 16 colours, nothing blended."""
+    app = make_app(theme="hsm-16")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_loaded)
+
+
+def test_no_colour_theme_100x30(snap_compare: SnapCompare, make_app: AppFactory) -> None:
+    """No colour at all: a heavy border on the focused pane, the cursor row reversed."""
+    app = make_app(theme="hsm-mono")
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_loaded)

@@ -31,7 +31,13 @@ ABOUT = (
     "Copying (y, Y): the text goes to the clipboard through the terminal (OSC 52), so over SSH "
     "it lands on the machine you sit at. Inside tmux it is sent both plainly (tmux needs "
     "'set -g set-clipboard on') and wrapped for passthrough ('set -g allow-passthrough on'). If "
-    "nothing arrives, Y then t shows the text: Shift+drag selects it in most terminals."
+    "nothing arrives, Y then t shows the text: Shift+drag selects it in most terminals.\n\n"
+    "Looks: t shows times in UTC, in local time or as ages. Ctrl+P, then 'Change theme', "
+    "picks a theme (or start with --theme NAME): hsm-dark, hsm-light, hsm-16 (the terminal's "
+    "own 16 colours, chosen by itself on TERM=linux or TERM=xterm without COLORTERM), "
+    "hsm-mono (no colour, chosen under NO_COLOR) or one of Textual's. Both choices are "
+    "remembered in a small config file (on Linux ~/.config/hsm-backups/config.json, or "
+    "$HSM_BACKUPS_CONFIG), which holds nothing else."
 )
 _NAMES = {
     "slash": "/",
@@ -97,7 +103,11 @@ class HelpScreen(ModalScreen[None]):
             yield Static(bindings_table(self.groups + extra))
             yield Static(Text(ABOUT), id="help-about")
             yield Static(
-                Text("The mouse works too (click a row, scroll), but is never required.", "dim")
+                Text(
+                    "The mouse works too (click a row, scroll), but is never required. "
+                    "Shift+drag selects text in most terminals (a plain drag goes to the app).",
+                    "dim",
+                )
             )
 
     async def action_dismiss(self, result: None = None) -> None:

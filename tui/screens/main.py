@@ -160,6 +160,7 @@ class MainScreen(Screen[None]):
         self.detail.border_title = "Detail"
         self.table.expiry = self._expiry_cell
         self.detail.expiry_of = self.expiry_of
+        cast("HsmBackupsApp", self.app).show_times()  # UTC, local or ages, as last chosen
         self.set_interval(self.TICK, self._tick)
         self.start(self.backup_query)
 

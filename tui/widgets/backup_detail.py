@@ -23,7 +23,7 @@ from textual.timer import Timer
 from textual.widgets import Tree
 
 from tui.backups import Backup, BackupSource
-from tui.timefmt import relative, stamp
+from tui.timemodes import TimeDisplay
 from tui.widgets.detail_view import TWO_COLUMNS, DetailView
 from tui.widgets.fitting import shorten
 from tui.widgets.key_values import KeyValues
@@ -39,11 +39,12 @@ Key = tuple[str, str]  # (region, backup_id)
 NOTHING_SHOWN = Text("No backup selected.", style="dim")
 
 
-def _value(name: str, value: object, now: datetime) -> Text:
-    """One field's value for people: stamps in UTC with age, booleans as yes/no."""
+def _value(name: str, value: object, now: datetime, times: TimeDisplay) -> Text:
+    """One field's value for people: times as the time mode says, booleans as yes/no."""
     if isinstance(value, datetime):
-        text = Text(f"{stamp(value, seconds=True)} UTC")
-        text.append(f"  ({relative(value, now)})", style="dim")
+        main, aside = times.detail(value, now)
+        text = Text(main)
+        text.append(f"  ({aside})", style="dim")
         return text
     if isinstance(value, bool):
         return Text("yes" if value else "no")
@@ -54,8 +55,11 @@ def _value(name: str, value: object, now: datetime) -> Text:
     return safe(value)
 
 
-def render_fields(backup: Backup, now: datetime, expiry: Expiry | None) -> RenderableType:
+def render_fields(
+    backup: Backup, now: datetime, expiry: Expiry | None, times: TimeDisplay | None = None
+) -> RenderableType:
     """Title, expiry and every field the API returned; pure, for tests and snapshots."""
+    times = times or TimeDisplay()
     title = safe(backup.backup_id, "bold")
     title.append("  ")
     title.append_text(safe(backup.state or "state unknown"))
@@ -67,7 +71,7 @@ def render_fields(backup: Backup, now: datetime, expiry: Expiry | None) -> Rende
         words.append_text(safe(expiry.detail))
         rows.append((Text("Expires"), words))
     for name, value in backup.fields():
-        rows.append((safe(name), _value(name, value, now)))
+        rows.append((safe(name), _value(name, value, now, times)))
     return Group(title, KeyValues(rows, min_key=15))
 
 
@@ -151,6 +155,8 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self.source = source
         self.search_regions = search_regions
         self.expiry_of: Callable[[Backup], Expiry | None] = lambda backup: None
+        #: How times are shown (t cycles the mode).
+        self.times = TimeDisplay()
         self.backup: Backup | None = None
         self.backup_region: str | None = None
         self.now: datetime | None = None
@@ -219,6 +225,12 @@ class BackupDetail(VerticalScroll, can_focus=True):
             self._schedule_walk()
         self._cooldown = self.set_timer(self.THROTTLE, self._show_pending)
 
+    def set_time_display(self, times: TimeDisplay) -> None:
+        """Show times as `times` says (UTC, local or age) from now on."""
+        if times != self.times:
+            self.times = times
+            self._render_all()
+
     def tick(self, now: datetime) -> None:
         """The clock moved: ages and countdowns change, nothing is fetched."""
         self.now = now
@@ -247,7 +259,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
             self.query_one("#lineage-title", Prerendered).update("")
             self.query_one("#copies-status", Prerendered).update("")
             return
-        fields.update(render_fields(backup, now, self.expiry_of(backup)))
+        fields.update(render_fields(backup, now, self.expiry_of(backup), self.times))
         tags.update(render_tags(backup))
         self._render_lineage()
 
@@ -264,7 +276,9 @@ class BackupDetail(VerticalScroll, can_focus=True):
         if status is not None:
             right.append(status)
         right += [Text(""), render_tags(backup)]
-        view.show([render_fields(backup, now, self.expiry_of(backup))], right, home=home)
+        view.show(
+            [render_fields(backup, now, self.expiry_of(backup), self.times)], right, home=home
+        )
 
     def _lineage_parts(
         self, backup: Backup, now: datetime

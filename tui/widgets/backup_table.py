@@ -23,7 +23,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.backups import Backup, clean
-from tui.widgets.columns import COLUMNS, EXPIRES, STYLE_CLASSES, ExpiryLookup, fit, no_expiry
+from tui.timemodes import TimeDisplay
+from tui.widgets.columns import (
+    COLUMNS,
+    CREATED,
+    EXPIRES,
+    STYLE_CLASSES,
+    ExpiryLookup,
+    fit,
+    no_expiry,
+    with_times,
+)
 from tui.widgets.gutter import Cell, gutter_cells, gutter_segment, gutter_styles
 from tui.widgets.virtual import set_virtual_size
 
@@ -125,6 +135,8 @@ class BackupTable(ScrollView, can_focus=True):
         self._keep: Callable[[Backup], bool] | None = None
         self.expiry: ExpiryLookup = no_expiry
         self.cursor = 0
+        #: The columns as shown: COLUMNS with Created in the current time mode.
+        self.columns = COLUMNS
         self._widths = [max(c.min_width, cell_len(c.title)) for c in COLUMNS]
         self._trailer: str | None = None
         self._message: Text | None = None
@@ -234,8 +246,8 @@ class BackupTable(ScrollView, can_focus=True):
     def _widen(self, backups: list[Backup], columns: Iterable[int] | None = None) -> None:
         """Grow column widths to fit `backups` (never shrink: columns must not jump about)."""
         widths = self._widths
-        for i in range(len(COLUMNS)) if columns is None else columns:
-            column = COLUMNS[i]
+        for i in range(len(self.columns)) if columns is None else columns:
+            column = self.columns[i]
             if widths[i] >= column.max_width:
                 continue  # as wide as it gets: nothing to measure
             widest = max(cell_len(clean(column.cell(b, self.expiry))) for b in backups)
@@ -243,6 +255,21 @@ class BackupTable(ScrollView, can_focus=True):
             if wider != widths[i]:
                 widths[i] = wider
                 self._drop_lines()  # every cached line has the old column layout
+
+    def set_time_display(self, times: TimeDisplay) -> None:
+        """Show Created as `times` says: a new title and width, and every line drawn again.
+
+        The column has one width per mode (see with_times), so nothing is measured here.
+        """
+        columns = with_times(times)
+        if columns is self.columns:
+            return  # UTC at start-up: nothing changes
+        self.columns = columns
+        created = self.columns[CREATED]
+        self._widths[CREATED] = max(created.min_width, cell_len(created.title))
+        self._drop_lines()
+        self._update_virtual_size()
+        self.refresh()
 
     def expiries_changed(self) -> None:
         """Cluster policies arrived: re-measure Expires (once per batch, not on every tick)."""
@@ -488,7 +515,7 @@ class BackupTable(ScrollView, can_focus=True):
         base = self._base_style or self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("backup-table--header")
-            header = self._line([c.title for c in COLUMNS], style)
+            header = self._line([c.title for c in self.columns], style)
             return self._crop(header, scroll_x, width, style)
         index = scroll_y + y - 1
         if index < len(self.rows):
@@ -509,11 +536,11 @@ class BackupTable(ScrollView, can_focus=True):
                     found.append(self.expiry(b))
                 return found[0]
 
-            cells = [clean(c.cell(backup, lookup)) for c in COLUMNS]
+            cells = [clean(c.cell(backup, lookup)) for c in self.columns]
             classes = (
                 None
                 if index == self.cursor
-                else [c.style(backup, lookup) if c.style else None for c in COLUMNS]
+                else [c.style(backup, lookup) if c.style else None for c in self.columns]
             )
             strip = self._crop(self._line(cells, style, classes), scroll_x, width, style)
             if len(self._lines) > _CACHED_SCREENS * max(1, self.size.height):

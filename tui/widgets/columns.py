@@ -10,6 +10,7 @@ from rich.cells import cell_len, set_cell_size
 from tui.backups import Backup
 from tui.backups.retention import SHORT_MAX
 from tui.timefmt import stamp
+from tui.timemodes import TimeDisplay
 
 #: Gives a backup's expiry as (table text, urgent). The screen supplies it, because expiry
 #: depends on the clock and on cluster retention policies looked up after the rows arrived.
@@ -74,6 +75,20 @@ COLUMNS: tuple[Column, ...] = (
 
 
 EXPIRES = next(i for i, c in enumerate(COLUMNS) if c.title == "Expires")
+CREATED = next(i for i, c in enumerate(COLUMNS) if c.title.startswith("Created"))
+
+
+def with_times(times: TimeDisplay) -> tuple[Column, ...]:
+    """COLUMNS with Created shown as `times` says (UTC, local or age).
+
+    As wide as the mode's widest text from the start, like Expires: the column never needs
+    measuring, so appending a page costs what it did in UTC.
+    """
+    if times.mode == "utc":
+        return COLUMNS  # the same objects: nothing else changes in the default mode
+    width = times.width
+    created = Column(times.title(), lambda b, _: times.cell(b.created), width, width)
+    return (*COLUMNS[:CREATED], created, *COLUMNS[CREATED + 1 :])
 
 
 def fit(text: str, width: int) -> str:
