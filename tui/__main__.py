@@ -109,6 +109,12 @@ def parser() -> argparse.ArgumentParser:
         help="with --pick: print the backup ID (default), its ARN, or the backup as JSON",
     )
     p.add_argument(
+        "--no-watch",
+        action="store_false",
+        dest="watch",
+        help="do not re-check loaded CREATE_IN_PROGRESS / PENDING_DELETION backups every 30 s",
+    )
+    p.add_argument(
         "--page-size",
         type=_page_size,
         default=MAX_PAGE_SIZE,
@@ -167,6 +173,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         demo_hostile=args.demo_hostile,
         search_regions=args.regions,
         pick=args.pick_format if args.pick else None,
+        watch=args.watch,
     )
 
 

@@ -53,11 +53,16 @@ def _value(name: str, value: object, now: datetime) -> Text:
     return safe(value)
 
 
-def render_fields(backup: Backup, now: datetime, expiry: Expiry | None) -> RenderableType:
-    """Title, expiry and every field the API returned; pure, for tests and snapshots."""
+def render_fields(
+    backup: Backup, now: datetime, expiry: Expiry | None, note: Text | None = None
+) -> RenderableType:
+    """Title, a note (watch), expiry and every field the API returned; pure, for tests."""
     title = safe(backup.backup_id, "bold")
     title.append("  ")
     title.append_text(safe(backup.state or "state unknown"))
+    if note is not None:
+        title.append("\n")
+        title.append_text(note)
     rows: list[tuple[Text, Text]] = []
     if expiry is not None:
         words = Text()
@@ -138,6 +143,8 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self.source = source
         self.search_regions = search_regions
         self.expiry_of: Callable[[Backup], Expiry | None] = lambda backup: None
+        #: A line under the title the screen may add (a backup no longer listed, say).
+        self.note_of: Callable[[Backup], Text | None] = lambda backup: None
         self.backup: Backup | None = None
         self.backup_region: str | None = None
         self.now: datetime | None = None
@@ -196,7 +203,9 @@ class BackupDetail(VerticalScroll, can_focus=True):
         if self._pending is None:
             return
         (backup, region, now), self._pending = self._pending, None
-        changed = backup is not self.backup or region != self.backup_region
+        # The same backup with new data (a refresh, a watch) keeps the pane where it was.
+        old_id = self.backup.backup_id if self.backup is not None else None
+        changed = (backup.backup_id if backup else None) != old_id or region != self.backup_region
         self.backup, self.backup_region, self.now = backup, region, now
         self._render_all()
         if changed:
@@ -232,7 +241,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
             self.query_one("#lineage-title", Prerendered).update("")
             self.query_one("#copies-status", Prerendered).update("")
             return
-        fields.update(render_fields(backup, now, self.expiry_of(backup)))
+        fields.update(render_fields(backup, now, self.expiry_of(backup), self.note_of(backup)))
         tags.update(render_tags(backup))
         self._render_lineage()
 
@@ -249,7 +258,11 @@ class BackupDetail(VerticalScroll, can_focus=True):
         if status is not None:
             right.append(status)
         right += [Text(""), render_tags(backup)]
-        view.show([render_fields(backup, now, self.expiry_of(backup))], right, home=home)
+        view.show(
+            [render_fields(backup, now, self.expiry_of(backup), self.note_of(backup))],
+            right,
+            home=home,
+        )
 
     def _lineage_parts(
         self, backup: Backup, now: datetime

@@ -74,6 +74,9 @@ COLUMNS: tuple[Column, ...] = (
 
 
 EXPIRES = next(i for i, c in enumerate(COLUMNS) if c.title == "Expires")
+STATE = next(i for i, c in enumerate(COLUMNS) if c.title == "State")
+#: The State cell of a backup a re-check no longer found (not an API state: our observation).
+GONE = "no longer listed"
 
 
 def fit(text: str, width: int) -> str:
