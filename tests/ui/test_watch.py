@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from tests.ui.conftest import AppFactory, Wire
 from tests.ui.helpers import screen_text, settle, until
@@ -252,3 +253,37 @@ async def test_idle_or_background_pauses_and_a_key_or_focus_resumes(
         app.app_focus = True
         await until(pilot, lambda: len(rechecks(wire)) > made, "a check on focus")
         assert watcher.paused is None
+
+
+async def test_under_the_local_filter_an_update_keeps_the_cursor_on_its_row(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("slash")
+        app.screen.query_one("#expiring-within", Input).focus()
+        await pilot.press("1", "0", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        shown = [b.backup_id for b in main.table.rows]
+        pending = [b for b in main.table.rows if b.state == "PENDING_DELETION"]
+        assert pending, "a purge within 10 days is loaded"
+        target = pending[-1]
+        index = shown.index(target.backup_id)
+        assert index > 0
+        main.table.move_cursor(index)
+        await settle(pilot)
+
+        def retagged(parsed: dict[str, Any]) -> None:
+            for item in parsed["Backups"]:
+                if item["BackupId"] == target.backup_id:
+                    item["TagList"] = [{"Key": "ticket", "Value": "CHG-1234"}]
+
+        wire.rewrite = retagged
+        await check(pilot, main)
+        assert [b.backup_id for b in main.table.rows] == shown
+        assert main.table.cursor == index
+        assert main.table.current is not None
+        assert main.table.current.tags == (("ticket", "CHG-1234"),)
+        assert main.detail.backup is main.table.current

@@ -221,12 +221,16 @@ class BackupTable(ScrollView, can_focus=True):
             return
         cursor_row = self.current
         indexes = set()
+        swapped: dict[int, Backup] = {}
         for index, backup in changed:
             indexes.add(index)
+            swapped[id(self.all_rows[index])] = backup
             self.all_rows[index] = backup
         version = self._version
         self._widen([b for _, b in changed])
         if self._keep is not None:
+            # The shown rows get the new objects first: refilter keeps the cursor on its row.
+            self.rows = [swapped.get(id(b), b) for b in self.rows]
             self.refilter()
             return
         if version == self._version:
