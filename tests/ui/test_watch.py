@@ -287,3 +287,19 @@ async def test_under_the_local_filter_an_update_keeps_the_cursor_on_its_row(
         assert main.table.current is not None
         assert main.table.current.tags == (("ticket", "CHG-1234"),)
         assert main.detail.backup is main.table.current
+
+
+async def test_at_80_columns_the_status_keeps_the_time(make_app: AppFactory, wire: Wire) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await settle(pilot)
+        await check(pilot, main)
+        n = len(main.watcher.watched)
+        top = screen_text(app).splitlines()[0]
+        assert f"watching {n} · 18:00:00" in top, top
+        wire.fail_with = ClientError(
+            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
+            "DescribeBackups",
+        )
+        await check(pilot, main)
+        assert f"watching {n} · ⚠ Throttl" in screen_text(app).splitlines()[0]

@@ -252,17 +252,18 @@ class Watcher:
     def status(self, *, narrow: bool = False) -> Text:
         """`watching 3 · checked 12:04:31`, or what keeps it from that; empty when idle.
 
-        `narrow` drops the word "checked", so that the time still fits 80 columns.
+        `narrow` keeps it short ("checked" and the retry time go), to fit 80 columns.
         """
         out = Text()
         if not self.enabled or not self.watched:
             return out
         out.append(f"watching {len(self.watched)}")
         if self.paused is not None:
-            out.append(f" · paused ({self.paused}): a key resumes", style="bold")
+            out.append(" · paused" if narrow else f" · paused ({self.paused}): a key resumes")
         elif self.error is not None:
-            wait = span(backoff(self.INTERVAL, self.failures))
-            out.append(f" · ⚠ {clean(self.error.code)}, retry in {wait}", style="bold")
+            out.append(f" · ⚠ {clean(self.error.code)}", style="bold")
+            if not narrow:
+                out.append(f", retry in {span(backoff(self.INTERVAL, self.failures))}")
         elif self.in_flight is not None and self.checked_at is None:
             out.append(" · checking…")
         elif self.checked_at is not None:
