@@ -80,8 +80,13 @@ class Watcher:
     # ---- what is watched ----------------------------------------------------------------
 
     def reset(self) -> None:
-        """A new query: nothing is watched until its rows arrive; a check in flight is stale."""
+        """A new query: nothing is watched until its rows arrive; a check in flight is stale.
+
+        Someone asked for it (a filter, r, a jump): that counts as activity, a pause ends.
+        """
         self._cancel_timer()
+        self.policy.input(self.monotonic())
+        self.paused = None
         self.watched.clear()
         self.checked_at = None
         self.error = None
