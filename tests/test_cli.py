@@ -77,3 +77,14 @@ def test_version_and_help_as_a_command() -> None:
     )
     for flag in ("--demo", "--profile", "--region", "--endpoint-url", "--page-size", "--shared"):
         assert flag in helptext.stdout
+
+
+def test_watching_is_on_unless_no_watch() -> None:
+    assert settings_from_args([]).watch is True
+    assert settings_from_args(["--no-watch"]).watch is False
+    assert (
+        "--no-watch"
+        in subprocess.run(
+            [sys.executable, "-m", "tui", "--help"], capture_output=True, text=True, check=True
+        ).stdout
+    )

@@ -117,6 +117,12 @@ def parser() -> argparse.ArgumentParser:
         "hsm-dark. Ctrl+P 'Change theme' switches while running",
     )
     p.add_argument(
+        "--no-watch",
+        action="store_false",
+        dest="watch",
+        help="do not re-check loaded CREATE_IN_PROGRESS / PENDING_DELETION backups every 30 s",
+    )
+    p.add_argument(
         "--page-size",
         type=_page_size,
         default=MAX_PAGE_SIZE,
@@ -181,6 +187,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
         search_regions=args.regions,
         pick=args.pick_format if args.pick else None,
         theme=args.theme,
+        watch=args.watch,
     )
 
 

@@ -242,6 +242,7 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
     region: str | None
     if settings.demo:
         from tui.backups.demo import (
+            DEMO_CREATION_SECONDS,
             DEMO_HOME_REGION,
             DEMO_REGIONS,
             DEMO_SEARCH_REGIONS,
@@ -254,6 +255,7 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
             spec = WorldSpec(
                 anchor=settings.clock().replace(second=0, microsecond=0),
                 hostile=settings.demo_hostile,
+                creation_seconds=DEMO_CREATION_SECONDS,
             )
             factory = lazy_session_factory(spec, settings.demo_latency_ms)
             source = BackupSource(session_factory=factory)

@@ -26,6 +26,8 @@ class Settings:
     search_regions: tuple[str, ...] | None = None
     #: --pick: Enter prints the highlighted backup (as "id", "arn" or "json") and exits.
     pick: str | None = None
+    #: Re-check loaded CREATE_IN_PROGRESS / PENDING_DELETION rows now and then (--no-watch).
+    watch: bool = True
     clock: Clock = utc_now
     #: --theme: a theme for this run, remembered; "auto" forgets the saved one; None = as saved.
     theme: str | None = None

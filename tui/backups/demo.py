@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEMO_ACCOUNT",
     "DEMO_ANCHOR",
+    "DEMO_CREATION_SECONDS",
     "DEMO_DENIED_REGION",
     "DEMO_HOME_REGION",
     "DEMO_NOT_ENABLED_REGION",
@@ -65,6 +67,10 @@ DEMO_FAILING_REGIONS: dict[str, tuple[int, str, str]] = {
 #: "Now" in the demo world. Fixed, so tests and snapshots see the same ages and purge dates.
 DEMO_ANCHOR = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
+#: In `hsm-backups --demo`, a CREATE_IN_PROGRESS backup of each region turns READY this often
+#: (see WorldSpec.creation_seconds), so watching has something to show within a minute.
+DEMO_CREATION_SECONDS = 25.0
+
 _TIMESTAMPS = ("CreateTimestamp", "CopyTimestamp", "DeleteTimestamp")
 
 
@@ -79,10 +85,16 @@ class WorldSpec:
     scale: float = 1.0
     #: Sprinkle tags with markup, terminal escapes, bidi overrides and very long values.
     hostile: bool = False
+    #: With a number, the world moves on while it runs, as a real account does: each
+    #: CREATE_IN_PROGRESS backup turns READY, the oldest of each region first, one every
+    #: `creation_seconds` after the world starts. None (tests, snapshots): it stays as seeded.
+    creation_seconds: float | None = None
 
     def __post_init__(self) -> None:
         if not self.scale > 0:
             raise ValueError("scale must be positive")
+        if self.creation_seconds is not None and not self.creation_seconds > 0:
+            raise ValueError("creation_seconds must be positive")
 
 
 def _aware(item: dict[str, Any]) -> dict[str, Any]:
@@ -137,6 +149,8 @@ def _demo_backend_class() -> type[CloudHSMV2Backend]:
     class DemoCloudHSMV2Backend(CloudHSMV2Backend):
         # moto finds a backend's URL table next to the module that defines its class.
         __module__ = CloudHSMV2Backend.__module__
+        #: Called before every listing: the world moves on (see DemoWorld.progress).
+        progress: Callable[[], None] | None = None
 
         @paginate(CloudHSMV2Backend.PAGINATION_MODEL)
         def describe_backups(
@@ -145,6 +159,8 @@ def _demo_backend_class() -> type[CloudHSMV2Backend]:
             shared: bool | None,
             sort_ascending: bool | None,
         ) -> list[Backup]:
+            if self.progress is not None:
+                self.progress()
             found: list[Backup] = unfiltered(self, filters, shared, sort_ascending)
             return [
                 b for b in found if (_account_of(b.backup_arn) != self.account_id) == bool(shared)
@@ -179,12 +195,49 @@ class DemoWorld:
         self._mock: MockAWS | None = mock
         self._backups = backups
         self._clusters = clusters
+        self._lock = threading.Lock()
+        self._started = time.monotonic()
+        self._skipped = 0.0
+        #: (seconds after the start, region, backup) for each creation still to finish.
+        self._creating: list[tuple[float, str, Backup]] = []
+        if spec.creation_seconds is not None:
+            for region, items in backups.items():
+                creating = [b for b in items if b.backup_state == "CREATE_IN_PROGRESS"]
+                creating.sort(key=lambda b: b.create_timestamp)  # the oldest finishes first
+                for n, item in enumerate(creating, start=1):
+                    self._creating.append((n * spec.creation_seconds, region, item))
+            self._creating.sort(key=lambda entry: entry[0])
+
+    def creating(self) -> list[tuple[float, str, str]]:
+        """(seconds after the start, region, backup ID) of each creation still to finish."""
+        with self._lock:
+            return [(due, region, b.backup_id) for due, region, b in self._creating]
+
+    def progress(self) -> None:
+        """Finish the creations that are due: CREATE_IN_PROGRESS becomes READY.
+
+        Called by the demo backend before every describe_backups, from any worker thread.
+        """
+        with self._lock:
+            if not self._creating:
+                return
+            elapsed = time.monotonic() - self._started + self._skipped
+            while self._creating and self._creating[0][0] <= elapsed:
+                _, _, item = self._creating.pop(0)
+                item.backup_state = "READY"
+
+    def skip(self, seconds: float) -> None:
+        """Let `seconds` pass in the world at once (tests, demo tours)."""
+        with self._lock:
+            self._skipped += seconds
+        self.progress()
 
     def backups(self, region: str, *, shared: bool = False) -> list[dict[str, Any]]:
         """The region's backups as an unfiltered describe_backups lists them, newest first.
 
         `shared` picks the other accounts' backups, as the API's Shared flag does.
         """
+        self.progress()
         items = [
             b
             for b in self._backups.get(region, [])
@@ -266,17 +319,20 @@ def start_demo(spec: WorldSpec | None = None) -> DemoWorld:
     mock = mock_aws()
     mock.start()
     try:
+        world = DemoWorld(spec, mock, seeder.backups, seeder.clusters, seeder.landmarks)
         backend_class = _demo_backend_class()
         account = _account_backends(cloudhsmv2_backends, backend_class)
         for region in DEMO_REGIONS:
             backend = backend_class(region, DEMO_ACCOUNT)
             backend.clusters = {c.cluster_id: c for c in seeder.clusters[region]}
             backend.backups = {b.backup_id: b for b in seeder.newest_first(region)}
+            if spec.creation_seconds is not None:
+                backend.progress = world.progress  # type: ignore[attr-defined]
             account[region] = backend
     except BaseException:
         mock.stop()
         raise
-    return DemoWorld(spec, mock, seeder.backups, seeder.clusters, seeder.landmarks)
+    return world
 
 
 def _account_backends(backends: Any, backend_class: type) -> Any:

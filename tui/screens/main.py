@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -38,6 +38,7 @@ from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, 
 from tui.screens.copy import CopyChoice, CopyMenu, CopyText, copy_choices
 from tui.screens.panels import DetailPanel
 from tui.screens.status import ListingState, status_line
+from tui.screens.watcher import Watcher
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
 from tui.widgets.fitting import OneLine
@@ -137,6 +138,8 @@ class MainScreen(Screen[None]):
         self._return_to: tuple[str, int] | None = None
         #: Whether the detail shows (small terminals: a panel opened with d or Enter).
         self.panel = DetailPanel(self)
+        #: Re-checks the rows still changing (CREATE_IN_PROGRESS, PENDING_DELETION).
+        self.watcher = Watcher(self, enabled=settings.watch)
 
     def compose(self) -> ComposeResult:
         yield Prerendered(id="topbar")
@@ -161,6 +164,8 @@ class MainScreen(Screen[None]):
         self.table.expiry = self._expiry_cell
         self.detail.expiry_of = self.expiry_of
         cast("HsmBackupsApp", self.app).show_times()  # UTC, local or ages, as last chosen
+        self.detail.note_of = self.watcher.gone_note
+        self.watcher.mount()
         self.set_interval(self.TICK, self._tick)
         self.start(self.backup_query)
 
@@ -189,6 +194,7 @@ class MainScreen(Screen[None]):
         self._stop_loading_all()
         self._take_held()  # pages of the old query: dropped
         self._return_to = None
+        self.watcher.reset()
         self.table.clear()
         self.table.set_message(Text(f"Loading backups in {query.region or 'the default region'}…"))
         self.fetch_next()
@@ -318,13 +324,13 @@ class MainScreen(Screen[None]):
             appended += update.appended
             if update.replaced:
                 self.table.append(appended)
+                self.watcher.rows_changed(appended)
                 appended = []
-                for index, backup in update.replaced:
-                    self.table.replace(index, backup)
-                self._lookup_clusters([b for _, b in update.replaced])
+                self.replace_rows(update.replaced)
             keep_going = update.keep_going
         first = not self.table.all_rows
         self.table.append(appended)
+        self.watcher.rows_changed(appended)
         self._applied_at = time.monotonic()
         self._return_cursor()
         if first and appended:
@@ -349,6 +355,12 @@ class MainScreen(Screen[None]):
             table._repaint_required = False
             self._dirty_widgets.add(table)
             self._on_timer_update()
+
+    def replace_rows(self, changes: list[tuple[int, Backup]]) -> None:
+        """New data for loaded rows (a later page, a watch re-check): in place, same cursor."""
+        self.table.replace_rows(changes)
+        self.watcher.rows_changed(b for _, b in changes)
+        self._lookup_clusters([b for _, b in changes])
 
     def _return_cursor(self) -> None:
         """After r, put the cursor back on its backup once that is loaded again.
@@ -432,6 +444,9 @@ class MainScreen(Screen[None]):
             loading_all=self.loading_all,
         )
         status, trailer = status_line(state)
+        if watching := self.watcher.status(narrow=self.has_class("-narrow")):
+            status.append(" · ")
+            status.append_text(watching)
         # In the top bar only: as the table's border subtitle it repainted the whole table
         # with every page.
         self.status = status
@@ -442,6 +457,10 @@ class MainScreen(Screen[None]):
                 Text(f"No loaded backup expires within {days} days (local filter).", style="dim")
             )
         self._show_topbar(status)
+
+    def refresh_status(self) -> None:
+        """Show the status line again (the watch's state changed)."""
+        self._show_status()
 
     def _show_topbar(self, status: Text) -> None:
         demo = self.settings.demo
@@ -457,6 +476,14 @@ class MainScreen(Screen[None]):
         self.query_one("#topbar", Prerendered).update(OneLine(bar))
 
     # ---- events from the widgets ------------------------------------------------------------
+
+    @on(Watcher.Done)
+    def _watch_done(self, event: Watcher.Done) -> None:
+        self.watcher.done(event)
+
+    def on_key(self, event: Key) -> None:
+        """Any key means someone is looking: a paused watch resumes (the key goes on)."""
+        self.watcher.active()
 
     @on(FilterSidebar.Changed)
     def _filters_changed(self, event: FilterSidebar.Changed) -> None:

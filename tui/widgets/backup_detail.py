@@ -56,13 +56,20 @@ def _value(name: str, value: object, now: datetime, times: TimeDisplay) -> Text:
 
 
 def render_fields(
-    backup: Backup, now: datetime, expiry: Expiry | None, times: TimeDisplay | None = None
+    backup: Backup,
+    now: datetime,
+    expiry: Expiry | None,
+    times: TimeDisplay | None = None,
+    note: Text | None = None,
 ) -> RenderableType:
-    """Title, expiry and every field the API returned; pure, for tests and snapshots."""
+    """Title, a note (watch), expiry and every field the API returned; pure, for tests."""
     times = times or TimeDisplay()
     title = safe(backup.backup_id, "bold")
     title.append("  ")
     title.append_text(safe(backup.state or "state unknown"))
+    if note is not None:
+        title.append("\n")
+        title.append_text(note)
     rows: list[tuple[Text, Text]] = []
     if expiry is not None:
         words = Text()
@@ -157,6 +164,8 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self.expiry_of: Callable[[Backup], Expiry | None] = lambda backup: None
         #: How times are shown (t cycles the mode).
         self.times = TimeDisplay()
+        #: A line under the title the screen may add (a backup no longer listed, say).
+        self.note_of: Callable[[Backup], Text | None] = lambda backup: None
         self.backup: Backup | None = None
         self.backup_region: str | None = None
         self.now: datetime | None = None
@@ -217,7 +226,9 @@ class BackupDetail(VerticalScroll, can_focus=True):
         if self._pending is None:
             return
         (backup, region, now), self._pending = self._pending, None
-        changed = backup is not self.backup or region != self.backup_region
+        # The same backup with new data (a refresh, a watch) keeps the pane where it was.
+        old_id = self.backup.backup_id if self.backup is not None else None
+        changed = (backup.backup_id if backup else None) != old_id or region != self.backup_region
         self.backup, self.backup_region, self.now = backup, region, now
         self._render_all()
         if changed:
@@ -259,7 +270,8 @@ class BackupDetail(VerticalScroll, can_focus=True):
             self.query_one("#lineage-title", Prerendered).update("")
             self.query_one("#copies-status", Prerendered).update("")
             return
-        fields.update(render_fields(backup, now, self.expiry_of(backup), self.times))
+        expiry, note = self.expiry_of(backup), self.note_of(backup)
+        fields.update(render_fields(backup, now, expiry, self.times, note))
         tags.update(render_tags(backup))
         self._render_lineage()
 
@@ -277,7 +289,9 @@ class BackupDetail(VerticalScroll, can_focus=True):
             right.append(status)
         right += [Text(""), render_tags(backup)]
         view.show(
-            [render_fields(backup, now, self.expiry_of(backup), self.times)], right, home=home
+            [render_fields(backup, now, self.expiry_of(backup), self.times, self.note_of(backup))],
+            right,
+            home=home,
         )
 
     def _lineage_parts(

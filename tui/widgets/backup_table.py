@@ -28,6 +28,8 @@ from tui.widgets.columns import (
     COLUMNS,
     CREATED,
     EXPIRES,
+    GONE,
+    STATE,
     STYLE_CLASSES,
     ExpiryLookup,
     fit,
@@ -137,6 +139,8 @@ class BackupTable(ScrollView, can_focus=True):
         self.cursor = 0
         #: The columns as shown: COLUMNS with Created in the current time mode.
         self.columns = COLUMNS
+        #: IDs of rows a re-check no longer found: their State cell says so (see mark_gone).
+        self.gone: set[str] = set()
         self._widths = [max(c.min_width, cell_len(c.title)) for c in COLUMNS]
         self._trailer: str | None = None
         self._message: Text | None = None
@@ -179,6 +183,7 @@ class BackupTable(ScrollView, can_focus=True):
         self.all_rows = []
         self.rows = self.all_rows if self._keep is None else []
         self.cursor = 0
+        self.gone = set()
         self._drop_lines()  # the new rows may reuse the old ones' ids: no cached line survives
         self.scroll_to(0, 0, animate=False, immediate=True)
         self._update_virtual_size()
@@ -208,15 +213,52 @@ class BackupTable(ScrollView, can_focus=True):
 
     def replace(self, index: int, backup: Backup) -> None:
         """Update one row in place (the API returned the same backup again with new data)."""
-        self.all_rows[index] = backup
-        self._lines.clear()  # cached lines are keyed by the row object's identity
-        self._widen([backup])
+        self.replace_rows([(index, backup)])
+
+    def replace_rows(self, changes: Iterable[tuple[int, Backup]]) -> None:
+        """Put new data in rows `index` of all_rows: same place, the cursor stays where it is.
+
+        Only those lines are repainted (their cached lines belong to the old row objects),
+        unless a column had to widen. Under a local filter the rows shown are worked out again.
+        """
+        changed = [(i, b) for i, b in changes if 0 <= i < len(self.all_rows)]
+        if not changed:
+            return
+        cursor_row = self.current
+        indexes = set()
+        swapped: dict[int, Backup] = {}
+        for index, backup in changed:
+            indexes.add(index)
+            swapped[id(self.all_rows[index])] = backup
+            self.all_rows[index] = backup
+        version = self._version
+        self._widen([b for _, b in changed])
         if self._keep is not None:
+            # The shown rows get the new objects first: refilter keeps the cursor on its row.
+            self.rows = [swapped.get(id(b), b) for b in self.rows]
             self.refilter()
             return
-        self._update_virtual_size()
+        if version == self._version:
+            self._lines = {k: v for k, v in self._lines.items() if k[0] not in indexes}
+            for index in indexes:
+                self.refresh_line(index + 1)
+        else:
+            self._update_virtual_size()
+            self.refresh()
+        if self.current is not cursor_row:
+            self._last_highlight = (-1, None)
+            self._post_highlight()
+
+    def mark_gone(self, backup_ids: Iterable[str]) -> None:
+        """Show these rows as no longer listed by AWS (their data stays as last seen)."""
+        new = set(backup_ids) - self.gone
+        if not new:
+            return
+        self.gone |= new
+        self._drop_lines()
         self.refresh()
-        if index == self.cursor:
+        current = self.current
+        if current is not None and current.backup_id in new:
             self._last_highlight = (-1, None)
             self._post_highlight()
 
@@ -542,6 +584,10 @@ class BackupTable(ScrollView, can_focus=True):
                 if index == self.cursor
                 else [c.style(backup, lookup) if c.style else None for c in self.columns]
             )
+            if self.gone and backup.backup_id in self.gone:
+                cells[STATE] = GONE
+                if classes is not None:
+                    classes[STATE] = "backup-table--deleted"
             strip = self._crop(self._line(cells, style, classes), scroll_x, width, style)
             if len(self._lines) > _CACHED_SCREENS * max(1, self.size.height):
                 self._lines.clear()  # bounded: a few screens' worth, then start afresh
