@@ -293,12 +293,15 @@ def resolve_export_path(text: str, cwd: Path) -> Path:
 
 
 def write_error_text(error: OSError, path: Path) -> str:
-    """Why writing `path` failed, and what to do about it, in the user's words."""
+    """Why writing `path` failed, and what to do about it, in the user's words.
+
+    It may look at the file system (does the folder exist?): call it where blocking is fine.
+    """
     folder = path.parent
     code = error.errno
     if isinstance(error, IsADirectoryError):
         return f"{path} is a folder. Add a file name to the path."
-    if isinstance(error, FileNotFoundError):
+    if isinstance(error, FileNotFoundError) and not folder.is_dir():
         return f"The folder {folder} does not exist. Fix the path, or create the folder first."
     if isinstance(error, NotADirectoryError):
         return f"Part of {folder} is a file, not a folder. Fix the path."
@@ -307,10 +310,7 @@ def write_error_text(error: OSError, path: Path) -> str:
     if code == errno.EROFS:
         return f"{folder} is on a read-only file system. Choose another folder."
     if code in (errno.ENOSPC, errno.EDQUOT):
-        return (
-            "The disk is full (or your quota is used up); nothing was written. "
-            "Free some space, or choose another disk."
-        )
+        return "The disk is full (or the quota used up). Free some space, or choose another disk."
     if code == errno.ENAMETOOLONG:
         return "The file name is too long. Choose a shorter one."
     reason = error.strerror or str(error) or type(error).__name__
