@@ -291,7 +291,7 @@ async def test_a_full_disk_says_so_and_leaves_nothing_behind(
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export_module.os, "fsync", full)
+    monkeypatch.setattr("tui.backups.export.os.fsync", full)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
