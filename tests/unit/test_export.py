@@ -374,3 +374,16 @@ class TestWriteErrors:
         text = write_error_text(error, Path("/data/out.csv"))
         assert words in text
         assert clean(text) == text
+
+
+def test_json_layout_is_an_indented_header_and_one_line_per_backup(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    export_json(path, BACKUPS, CONTEXT)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[:3] == ["{", '  "query": {', '    "profile": "prod-admin",']
+    start = lines.index('  "backups": [')
+    rows = lines[start + 1 : start + 1 + len(BACKUPS)]
+    assert [json.loads(row.rstrip(","))["BackupId"] for row in rows] == [
+        clean(b.backup_id) for b in BACKUPS
+    ]
+    assert lines[start + 1 + len(BACKUPS) :] == ["  ]", "}"]
