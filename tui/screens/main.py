@@ -75,7 +75,7 @@ class MainScreen(Screen[None]):
             "e",
             "export",
             "Export",
-            tooltip="Export the rows the table shows to CSV or JSON",
+            tooltip="Export shown rows to CSV or JSON",
             id="main.export",
         ),
     ]
