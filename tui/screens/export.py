@@ -150,8 +150,9 @@ class ExportScreen(ModalScreen[Path | None]):
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self, event: Input.Changed) -> None:
-        """A typed `.json` or `.csv` name picks that format; any edit ends a pending question."""
+        """A typed `.json` or `.csv` name picks that format; an edit ends a question or error."""
         self._ask(None)
+        self._say("")
         suffix = Path(event.value.strip()).suffix.lower().lstrip(".")
         if suffix in FORMATS and suffix != self.format:
             self.query_one(f"#export-{suffix}", RadioButton).value = True
