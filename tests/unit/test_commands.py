@@ -121,7 +121,6 @@ def test_backup_json_is_one_entry_of_a_json_export(tmp_path: Path) -> None:
         profile=None,
         region="us-east-1",
         query=BackupQuery(),
-        time_display="UTC",
         exported_at=datetime(2026, 11, 27, 23, 30, tzinfo=UTC),
         tool_version="0.1.0",
     )

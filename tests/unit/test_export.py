@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 from collections.abc import Iterator
@@ -20,6 +21,8 @@ from tui.backups.export import (
     default_export_path,
     export_csv,
     export_json,
+    resolve_export_path,
+    write_error_text,
 )
 
 CREATED = datetime(2026, 11, 20, 3, 0, 5, tzinfo=UTC)
@@ -75,9 +78,11 @@ CONTEXT = ExportContext(
     query=BackupQuery(
         region="us-east-1", cluster_ids=("cluster-234567abcde",), states=("READY",), shared=True
     ),
-    time_display="UTC",
     exported_at=datetime(2026, 11, 27, 23, 30, tzinfo=UTC),
     tool_version="0.1.0",
+    local_filter="expiring within 7 days",
+    loaded=40,
+    complete=False,
 )
 
 
@@ -118,7 +123,9 @@ class TestJson:
             "filters": {"clusterIds": ["cluster-234567abcde"], "states": ["READY"]},
             "shared": True,
             "sort": "newest first",
-            "time_display": "UTC",
+            "local_filter": "expiring within 7 days",
+            "loaded": 40,
+            "complete": False,
             "exported_at": "2026-11-27T23:30:00Z",
             "tool": "hsm-backups",
             "tool_version": "0.1.0",
@@ -175,12 +182,36 @@ class TestCsv:
             "# hsm-backups export (0.1.0)",
             "# profile: prod-admin",
             "# region: us-east-1",
-            "# filters: clusterIds=cluster-234567abcde; states=READY; shared",
+            "# filters: clusterIds=cluster-234567abcde; states=READY",
+            "# shared: true",
             "# sort: newest first",
-            "# time: UTC",
+            "# local_filter: expiring within 7 days",
+            "# loaded: 40 (more available)",
             "# exported_at: 2026-11-27T23:30:00Z",
             "# count: 3",
         ]
+
+    def test_comment_lines_without_filters_or_profile(self, tmp_path: Path) -> None:
+        path = tmp_path / "out.csv"
+        context = ExportContext(
+            profile=None,
+            region="eu-west-1",
+            query=BackupQuery(region="eu-west-1", sort_ascending=True),
+            exported_at=datetime(2026, 11, 27, 23, 30, tzinfo=UTC),
+            tool_version="0.1.0",
+            complete=True,
+        )
+        export_csv(path, [FULL], context)
+        comments, _ = _read_csv(path)
+        assert comments[1:7] == [
+            "# profile: (default)",
+            "# region: eu-west-1",
+            "# filters: none",
+            "# shared: false",
+            "# sort: oldest first",
+            "# local_filter: none",
+        ]
+        assert comments[7] == "# loaded: 1 (complete)"
 
     def test_header_then_one_row_per_backup_in_order(self, tmp_path: Path) -> None:
         path = tmp_path / "out.csv"
@@ -222,7 +253,7 @@ class TestCsv:
         export_csv(path, BACKUPS, CONTEXT)
         text = path.read_text(encoding="utf-8")
         assert clean(text.replace("\n", "")) == text.replace("\n", "")
-        assert len(text.splitlines()) == 8 + 1 + len(BACKUPS)
+        assert len(text.splitlines()) == 10 + 1 + len(BACKUPS)
         _, (header, *data) = _read_csv(path)
         hostile = dict(zip(header, data[2], strict=True))
         assert hostile["BackupState"] == "READY [2J"
@@ -238,6 +269,17 @@ class TestCsv:
         assert hostile["Weird Key"] == "'+1-555"
         assert hostile["Negative"] == "'-2"
         assert all(not cell.startswith(("=", "+", "-", "@")) for row in data for cell in row)
+
+    def test_a_row_starting_with_a_hash_is_not_taken_for_a_comment(self, tmp_path: Path) -> None:
+        sneaky = Backup.from_api({"BackupId": "# not a comment, a backup", "BackupState": "READY"})
+        path = tmp_path / "out.csv"
+        export_csv(path, [FULL, sneaky, COPY], CONTEXT)
+        _, (_header, *data) = _read_csv(path)
+        assert [row[0] for row in data] == [
+            "backup-abcdefghij2",
+            "# not a comment, a backup",
+            "backup-bcdefghijk3",
+        ]
 
 
 @pytest.mark.parametrize("export", [export_json, export_csv])
@@ -264,6 +306,13 @@ class TestNeverClobber:
             export(path, BACKUPS, CONTEXT)
         assert not (tmp_path / "elsewhere").exists()
 
+    def test_a_directory_is_never_a_target(self, tmp_path: Path, export: Any) -> None:
+        (tmp_path / "dir").mkdir()
+        with pytest.raises(IsADirectoryError):
+            export(tmp_path / "dir", BACKUPS, CONTEXT, overwrite=True)
+        assert os.listdir(tmp_path / "dir") == []
+        assert os.listdir(tmp_path) == ["dir"]
+
     def test_new_file_gets_the_usual_permissions(self, tmp_path: Path, export: Any) -> None:
         path = tmp_path / "backups.out"
         export(path, [FULL], CONTEXT)
@@ -283,3 +332,58 @@ class TestDefaultPath:
     def test_unknown_format_is_an_error(self, tmp_path: Path) -> None:
         with pytest.raises(ValueError, match="xlsx"):
             default_export_path(tmp_path, "xlsx", datetime(2026, 1, 1, tzinfo=UTC))
+
+
+class TestTypedPaths:
+    def test_relative_names_land_in_the_given_folder(self, tmp_path: Path) -> None:
+        assert resolve_export_path(" out.csv ", tmp_path) == tmp_path / "out.csv"
+        assert resolve_export_path("sub/out.csv", tmp_path) == tmp_path / "sub" / "out.csv"
+        assert resolve_export_path("/abs/x.json", tmp_path) == Path("/abs/x.json")
+
+    def test_home_is_expanded(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        assert resolve_export_path("~/x.json", Path("/")) == tmp_path / "home" / "x.json"
+
+    def test_an_empty_name_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(ValueError, match="file name"):
+            resolve_export_path("   ", tmp_path)
+
+
+class TestWriteErrors:
+    def test_a_missing_folder_is_named(self, tmp_path: Path) -> None:
+        path = tmp_path / "nope" / "out.csv"
+        with pytest.raises(FileNotFoundError) as caught:
+            export_csv(path, BACKUPS, CONTEXT)
+        text = write_error_text(caught.value, path)
+        assert text == (
+            f"The folder {tmp_path / 'nope'} does not exist. Fix the path, or create the folder "
+            "first."
+        )
+
+    @pytest.mark.parametrize(
+        ("error", "words"),
+        [
+            (PermissionError(errno.EACCES, "Permission denied"), "Permission denied"),
+            (OSError(errno.ENOSPC, "No space left on device"), "The disk is full"),
+            (OSError(errno.EROFS, "Read-only file system"), "read-only file system"),
+            (IsADirectoryError(errno.EISDIR, "Is a directory"), "is a folder"),
+            (OSError(errno.EIO, "Input/output error\x1b[2J"), "Input/output error [2J"),
+        ],
+    )
+    def test_each_cause_says_what_to_do(self, error: OSError, words: str) -> None:
+        text = write_error_text(error, Path("/data/out.csv"))
+        assert words in text
+        assert clean(text) == text
+
+
+def test_json_layout_is_an_indented_header_and_one_line_per_backup(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    export_json(path, BACKUPS, CONTEXT)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[:3] == ["{", '  "query": {', '    "profile": "prod-admin",']
+    start = lines.index('  "backups": [')
+    rows = lines[start + 1 : start + 1 + len(BACKUPS)]
+    assert [json.loads(row.rstrip(","))["BackupId"] for row in rows] == [
+        clean(b.backup_id) for b in BACKUPS
+    ]
+    assert lines[start + 1 + len(BACKUPS) :] == ["  ]", "}"]

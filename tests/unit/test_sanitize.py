@@ -54,3 +54,10 @@ def test_output_never_contains_a_control_character() -> None:
     every_control = "".join(chr(c) for c in [*range(0x20), *range(0x7F, 0xA0)])
     out = clean(f"x{every_control}y")
     assert out == "x y"
+
+
+def test_every_ascii_control_becomes_a_space_and_printable_ascii_stays() -> None:
+    for code in range(128):
+        char = chr(code)
+        expected = " " if code < 0x20 or code == 0x7F else char
+        assert clean(f"a{char}b") == f"a{expected}b", hex(code)

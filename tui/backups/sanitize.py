@@ -20,4 +20,6 @@ def clean(value: object) -> str:
     A space rather than nothing, so `ab\\x1b[2Jcd` cannot pass for a different, innocent word.
     """
     text = value if isinstance(value, str) else str(value)
+    if text.isascii() and text.isprintable():
+        return text  # the common case, without the regex: no ASCII control in it
     return _CONTROLS.sub(" ", text)

@@ -75,6 +75,13 @@ class MainScreen(Screen[None]):
         Binding(
             "Y", "copy_menu", "Copy…: ARN, JSON, AWS CLI commands", show=False, id="main.copy_menu"
         ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            tooltip="Export shown rows to CSV or JSON",
+            id="main.export",
+        ),
     ]
     #: How often ages and countdowns are redrawn (nothing is fetched for it).
     TICK: ClassVar[float] = 15.0
@@ -670,6 +677,17 @@ class MainScreen(Screen[None]):
             self.app.push_screen(CopyText(what, text))
             return
         cast("HsmBackupsApp", self.app).copy_out(text, what)
+
+    def action_export(self) -> None:
+        """e: the rows the table shows (after the local filter), in API order, to a file."""
+        from tui.screens.export import ExportScreen, export_context  # not needed for a first frame
+
+        rows = list(self.table.rows)
+        if not rows:
+            what = "matches the local filter" if self.expiring_within is not None else "is loaded"
+            self.notify(f"Nothing to export: no backup {what}.", timeout=4, markup=False)
+            return
+        self.app.push_screen(ExportScreen(rows, export_context(self), self.settings.clock))
 
     def action_focus_filters(self) -> None:
         self.add_class("-filters-open")

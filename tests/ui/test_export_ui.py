@@ -1,0 +1,352 @@
+"""Export (e): what a user gets in the file, read back; the overwrite question; errors in place."""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, RadioButton, Static
+
+from tests.ui.conftest import NOW, AppFactory
+from tests.ui.helpers import screen_text, settle, until
+from tui import __version__
+from tui.app import HsmBackupsApp
+from tui.backups import BackupQuery, clean
+from tui.backups import export as export_module
+from tui.backups.demo import DEMO_HOME_REGION, WorldSpec
+from tui.backups.demo_data import HOSTILE_VALUES
+from tui.screens import MainScreen
+from tui.screens.export import ExportScreen
+
+DEFAULT_NAME = f"hsm-backups-{NOW:%Y%m%d-%H%M%S}"
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """(the `#` lines, the rows by column) as a reader that skips comment lines sees them."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    comments = [line.rstrip("\n") for line in lines if line.startswith("#")]
+    rows = list(csv.DictReader(line for line in lines if not line.startswith("#")))
+    return comments, rows
+
+
+def _message(app: HsmBackupsApp) -> str:
+    return str(app.screen.query_one("#export-message", Static).render())
+
+
+async def _open(pilot: Pilot[str]) -> ExportScreen:
+    await pilot.press("e")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ExportScreen), "the export dialog")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ExportScreen)
+    return screen
+
+
+async def _type_path(pilot: Pilot[str], path: Path | str) -> None:
+    """Clear the file name and type another, key by key, as a user would."""
+    await pilot.press("end", "ctrl+u", *str(path))
+
+
+async def _export_to(pilot: Pilot[str], path: Path | str) -> None:
+    """Type `path`, press Enter, wait for the file to be written and the dialog to close."""
+    await _type_path(pilot, path)
+    await pilot.press("enter")
+    await until(pilot, lambda: not isinstance(pilot.app.screen, ExportScreen), "the export")
+
+
+async def _answer(pilot: Pilot[str]) -> None:
+    """Wait for the writing thread to finish and its answer to reach the dialog."""
+    screen = pilot.app.screen
+    assert isinstance(screen, ExportScreen)
+    await pilot.app.workers.wait_for_complete()
+    await until(pilot, lambda: not screen.writing, "the writing thread")
+    await pilot.pause()
+
+
+async def test_e_writes_the_loaded_rows_as_csv_with_the_query_in_comment_lines(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    query = BackupQuery(region=DEMO_HOME_REGION, states=("READY", "PENDING_DELETION"))
+    app = make_app(page_size=20, query=query)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("m")  # a second page: "loaded" means every loaded page
+        main = await settle(pilot)
+        loaded = [b.backup_id for b in main.table.rows]
+        assert len(loaded) == 40
+        target = tmp_path / "ready.csv"
+        await _open(pilot)
+        await _export_to(pilot, target)
+        comments, rows = _read_csv(target)
+        assert [row["BackupId"] for row in rows] == loaded
+        assert {row["BackupState"] for row in rows} <= {"READY", "PENDING_DELETION"}
+        assert comments == [
+            f"# hsm-backups export ({__version__})",
+            "# profile: demo",
+            f"# region: {DEMO_HOME_REGION}",
+            "# filters: states=READY,PENDING_DELETION",
+            "# shared: false",
+            "# sort: newest first",
+            "# local_filter: none",
+            "# loaded: 40 (more available)",
+            f"# exported_at: {NOW:%Y-%m-%dT%H:%M:%S}Z",
+            "# count: 40",
+        ]
+        note = next(n for n in app._notifications if n.title == "Exported")
+        assert note.message == f"40 backups written to {target} (CSV)."
+
+
+async def test_json_keeps_the_api_order_and_a_header_object(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    query = BackupQuery(region=DEMO_HOME_REGION, sort_ascending=True, shared=True)
+    app = make_app(query=query)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        loaded = main.table.rows
+        await _open(pilot)
+        app.screen.query_one("#export-json", RadioButton).value = True
+        await _export_to(pilot, tmp_path / "all.json")
+        doc = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+        assert [b["BackupId"] for b in doc["backups"]] == [b.backup_id for b in loaded]
+        first = doc["backups"][0]
+        assert first["BackupArn"] == loaded[0].arn
+        assert first["CreateTimestamp"].endswith("Z")
+        header = doc["query"]
+        assert header["profile"] == "demo"
+        assert header["region"] == DEMO_HOME_REGION
+        assert header["filters"] == {}
+        assert header["shared"] is True
+        assert header["sort"] == "oldest first"
+        assert header["local_filter"] is None
+        assert header["count"] == header["loaded"] == len(loaded)
+        assert header["complete"] is main.listing.done
+        assert header["exported_at"] == f"{NOW:%Y-%m-%dT%H:%M:%S}Z"
+        assert header["tool_version"] == __version__
+
+
+async def test_the_local_filter_exports_only_the_rows_shown_and_says_so(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("slash")
+        app.screen.query_one("#expiring-within", Input).focus()
+        await pilot.press("3", "0", "enter")
+        main = await settle(pilot)
+        shown, loaded = list(main.table.rows), len(main.table.all_rows)
+        assert 1 < len(shown) < loaded
+        await pilot.press("escape")
+        dialog = await _open(pilot)
+        rows_text = str(dialog.query_one("#export-rows", Static).render())
+        assert f"The {len(shown)} backups the table shows (expiring within 30 days" in rows_text
+        await _export_to(pilot, tmp_path / "soon.json")
+        doc = json.loads((tmp_path / "soon.json").read_text(encoding="utf-8"))
+        assert [b["BackupId"] for b in doc["backups"]] == [b.backup_id for b in shown]
+        assert doc["query"]["local_filter"] == "expiring within 30 days"
+        assert doc["query"]["loaded"] == loaded
+        assert doc["query"]["count"] == len(shown)
+
+
+async def test_the_suggested_name_is_in_the_current_directory_and_follows_the_format(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        path_input = dialog.query_one("#export-path", Input)
+        assert path_input.value == str(tmp_path / f"{DEFAULT_NAME}.csv")
+        dialog.query_one("#export-json", RadioButton).value = True
+        await pilot.pause()
+        assert path_input.value == str(tmp_path / f"{DEFAULT_NAME}.json")
+        await _type_path(pilot, "mine.txt")
+        dialog.query_one("#export-csv", RadioButton).value = True
+        await pilot.pause()
+        assert path_input.value == "mine.txt", "an edited name is the user's: left alone"
+        await _type_path(pilot, "typed.json")
+        await pilot.pause()
+        assert dialog.format == "json", "typing a .json name picks JSON"
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
+        doc = json.loads((tmp_path / "typed.json").read_text(encoding="utf-8"))
+        assert doc["query"]["count"] == len(doc["backups"]) > 0
+
+
+async def test_an_existing_file_is_only_replaced_after_a_yes(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "precious.csv"
+    target.write_text("precious\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await settle(pilot)
+        dialog = await _open(pilot)
+        await _type_path(pilot, target)
+        await pilot.press("enter")
+        await _answer(pilot)
+        assert dialog.confirming == target
+        assert f"{target} already exists. Overwrite it?" in _message(app)
+        assert "y overwrites" in screen_text(app)
+        assert target.read_text(encoding="utf-8") == "precious\n"
+        await pilot.press("enter")  # the safe button has the focus: keep the file
+        await pilot.pause()
+        assert dialog.confirming is None
+        assert isinstance(app.screen, ExportScreen)
+        assert target.read_text(encoding="utf-8") == "precious\n"
+        await pilot.press("enter")  # Enter in the path again: asked again, never replaced
+        await _answer(pilot)
+        assert dialog.confirming == target
+        assert target.read_text(encoding="utf-8") == "precious\n"
+        await pilot.press("y")
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
+        _, rows = _read_csv(target)
+        assert [r["BackupId"] for r in rows] == [b.backup_id for b in main.table.rows]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["precious.csv"]
+
+
+async def test_esc_leaves_the_question_then_the_dialog_and_writes_nothing(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    target = tmp_path / "precious.json"
+    target.write_text("{}", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        await _type_path(pilot, target)
+        await pilot.press("enter")
+        await _answer(pilot)
+        assert dialog.confirming == target
+        await pilot.press("escape")
+        assert dialog.confirming is None
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        assert target.read_text(encoding="utf-8") == "{}"
+        assert [p.name for p in tmp_path.iterdir()] == ["precious.json"]
+
+
+@pytest.mark.parametrize("world", [WorldSpec(hostile=True)], indirect=True)
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+async def test_hostile_text_comes_out_raw_without_control_characters(
+    make_app: AppFactory, tmp_path: Path, fmt: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        tagged = [b for b in main.table.rows if b.tags]
+        hostile = {v for b in tagged for _, v in b.tags if v in HOSTILE_VALUES}
+        assert "[@click=app.quit]x[/]" in hostile, "the first page carries markup"
+        assert any(clean(v) != v for v in hostile), "and control characters"
+        target = tmp_path / f"hostile.{fmt}"
+        await _open(pilot)
+        await _export_to(pilot, target)
+        text = target.read_text(encoding="utf-8")
+        assert clean(text.replace("\n", "")) == text.replace("\n", "")
+        if fmt == "json":
+            doc = json.loads(text)
+            values = {t["Value"] for b in doc["backups"] for t in b.get("TagList", [])}
+        else:
+            _, rows = _read_csv(target)
+            values = {
+                tag.split("=", 1)[1] for row in rows for tag in row["Tags"].split("; ") if tag
+            }
+        for value in hostile:
+            assert clean(value) in values, f"{value!r} reaches the file as its cleaned self"
+        assert app.is_running, "no markup was run along the way ([@click=app.quit])"
+
+
+async def test_a_missing_folder_is_shown_in_the_dialog_and_can_be_fixed(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        await _type_path(pilot, tmp_path / "nope" / "x.csv")
+        await pilot.press("enter")
+        await _answer(pilot)
+        assert isinstance(app.screen, ExportScreen)
+        assert "The folder" in _message(app)
+        assert "does not exist" in _message(app)
+        assert "Traceback" not in screen_text(app)
+        assert app.focused is dialog.query_one("#export-path", Input)
+        await _export_to(pilot, tmp_path / "x.csv")
+        assert (tmp_path / "x.csv").is_file()
+        assert not (tmp_path / "nope").exists()
+
+
+async def test_a_full_disk_says_so_and_leaves_nothing_behind(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("tui.backups.export.os.fsync", full)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _open(pilot)
+        await _type_path(pilot, tmp_path / "big.json")
+        await pilot.press("enter")
+        await _answer(pilot)
+        assert "The disk is full" in _message(app)
+        assert "Nothing was written." in _message(app)
+        assert list(tmp_path.iterdir()) == []
+
+
+async def test_writing_runs_in_a_thread_while_the_screen_stays_live(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = threading.Event()
+    threads: list[threading.Thread] = []
+    real = export_module.export_csv
+
+    def slow(*args: Any, **kw: Any) -> None:
+        threads.append(threading.current_thread())
+        gate.wait(10)
+        real(*args, **kw)
+
+    monkeypatch.setattr("tui.screens.export.export_csv", slow)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        await _type_path(pilot, tmp_path / "slow.csv")
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(threads), "the writer to start")
+        await pilot.pause()
+        assert "Writing 50 backups to" in _message(app)
+        assert dialog.writing
+        await pilot.press("escape")  # cannot cancel halfway: the dialog stays and says so
+        assert app.screen is dialog
+        assert threads[0] is not threading.main_thread()
+        gate.set()
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
+        assert (tmp_path / "slow.csv").is_file()
+
+
+async def test_with_no_rows_nothing_is_written_and_the_user_is_told(
+    make_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    query = BackupQuery(region=DEMO_HOME_REGION, backup_ids=("backup-aaaaaaaaaaa",))
+    app = make_app(query=query)
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await settle(pilot)
+        assert main.listing.done
+        assert not main.table.rows
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert any("Nothing to export" in str(n.message) for n in app._notifications)
+        assert list(tmp_path.iterdir()) == []
