@@ -26,7 +26,7 @@ pytestmark = [
 OpenTerminal = Callable[[int, int], Terminal]
 
 #: The top bar once the UI is up (the demo names itself there).
-UI_UP = r"hsm-backups · [a-z]+-[a-z]+-\d · .* · DEMO"
+UI_UP = r"hsm-backups · (profile )?demo\b.* · [a-z]+-[a-z]+-\d · "
 #: The first page is still in flight: the table says so.
 FIRST_PAGE_LOADING = r"Loading backups in "
 #: The status once a page has arrived ("50 loaded · more available" / "N backups · complete").

@@ -13,6 +13,7 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import Provider
 from textual.filter import Monochrome, NoColor
 from textual.message import Message
 
@@ -48,12 +49,20 @@ def styles_path() -> Path:
     raise FileNotFoundError("styles/app.tcss is missing from this installation")
 
 
+def _browser_commands() -> type[Provider]:
+    """The browser's palette commands, imported when the palette first opens."""
+    from tui.screens.palette import BrowserCommands
+
+    return BrowserCommands
+
+
 class HsmBackupsApp(App[str]):
     """A browser for CloudHSM v2 backups; the screen does the work, the app holds the parts."""
 
     CSS_PATH = styles_path()
     TITLE = "hsm-backups"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {_browser_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
@@ -268,4 +277,7 @@ def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBack
             source = BackupSource(profile=settings.profile, endpoint_url=settings.endpoint_url)
         regions = source.available_regions()
         region = settings.region or settings.query.region or source.default_region()
-    return HsmBackupsApp(replace(settings, region=region), source, regions, config_path())
+    chosen = bool(settings.region or settings.query.region)
+    return HsmBackupsApp(
+        replace(settings, region=region, region_chosen=chosen), source, regions, config_path()
+    )

@@ -15,6 +15,9 @@ class Settings:
 
     profile: str | None = None
     region: str | None = None
+    #: The region was the user's choice (--region, or the query's), not the profile's default:
+    #: switching profile keeps it. build_app() works this out.
+    region_chosen: bool = False
     endpoint_url: str | None = None
     page_size: int = 50
     query: BackupQuery = field(default_factory=BackupQuery)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.backups.profiles import list_profiles, profile_region
+from tui.backups.profiles import default_region, list_profiles, profile_region
 
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
 TOKEN = "IQoJb3JpZ2luX2VjEXAMPLETOKEN"
@@ -192,6 +192,23 @@ class TestProfileRegion:
     def test_an_empty_region_is_none(self, tmp_path: Path) -> None:
         environ = _home(tmp_path, "[default]\nregion =\n", None)
         assert profile_region(environ, "default") is None
+
+
+class TestDefaultRegion:
+    """The region a switched-to profile starts in, in the AWS CLI's order."""
+
+    def test_the_profiles_own_region_without_env_vars(self, tmp_path: Path) -> None:
+        env = _home(tmp_path)
+        assert default_region(env, "prod") == "eu-west-1"
+        assert default_region(env, "with space") == "ap-southeast-2"
+        assert default_region(env, "ci-robot") is None  # a credentials-file region is no region
+
+    def test_aws_region_then_aws_default_region_win(self, tmp_path: Path) -> None:
+        env = _home(tmp_path) | {"AWS_DEFAULT_REGION": "us-west-2"}
+        assert default_region(env, "prod") == "us-west-2"
+        env |= {"AWS_REGION": "sa-east-1"}
+        assert default_region(env, "prod") == "sa-east-1"
+        assert default_region(env | {"AWS_REGION": " "}, "prod") == "us-west-2"
 
 
 def test_secret_values_never_appear_in_anything_returned(tmp_path: Path) -> None:

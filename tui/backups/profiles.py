@@ -111,3 +111,14 @@ def profile_region(environ: Mapping[str, str], profile: str | None) -> str | Non
         if _config_profile(section) == name:
             region = parser.get(section, "region", fallback=None)
     return (region or "").strip() or None
+
+
+def default_region(environ: Mapping[str, str], profile: str | None) -> str | None:
+    """The region the AWS CLI v2 uses for `profile` when none is given on the command line.
+
+    AWS_REGION, then AWS_DEFAULT_REGION, then the profile's own `region`; None if none is set.
+    """
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        if region := (environ.get(variable) or "").strip():
+            return region
+    return profile_region(environ, profile)

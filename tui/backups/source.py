@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from botocore.config import Config
 from botocore.loaders import create_loader
 from botocore.regions import EndpointResolver
 
-from tui.backups.errors import describe_error
+from tui.backups.errors import AwsError, describe_error
 from tui.backups.models import Backup, BackupQuery, Page
 
 if TYPE_CHECKING:
@@ -26,6 +27,9 @@ SessionFactory = Callable[[str | None], boto3.Session]
 
 def _default_session(profile: str | None) -> boto3.Session:
     return boto3.Session(profile_name=profile)
+
+
+_ACCOUNT_ID = re.compile(r"\d{12}")
 
 
 class BackupSource:
@@ -49,6 +53,7 @@ class BackupSource:
         self.profile = profile
         self.endpoint_url = endpoint_url
         self._session_factory = session_factory or _default_session
+        self._timeouts = (connect_timeout, read_timeout, max_attempts)
         self._config = Config(
             retries={"mode": "standard", "total_max_attempts": max_attempts},
             connect_timeout=connect_timeout,
@@ -146,3 +151,42 @@ class BackupSource:
             next_token=next_token if isinstance(next_token, str) and next_token else None,
             elapsed=time.perf_counter() - started,
         )
+
+    def with_profile(self, profile: str | None) -> BackupSource:
+        """A new source for `profile`: this one's endpoint, timeouts and session factory.
+
+        Nothing is shared (session, clients), so no call of the new profile can go out with the
+        old profile's credentials. Cheap: the session is made on the first call, in a worker.
+        """
+        connect, read, attempts = self._timeouts
+        return BackupSource(
+            profile=profile,
+            endpoint_url=self.endpoint_url,
+            session_factory=self._session_factory,
+            connect_timeout=connect,
+            read_timeout=read,
+            max_attempts=attempts,
+        )
+
+    def account_id(self, region: str | None) -> str:
+        """The account these credentials act in (sts get-caller-identity); fails as AwsError.
+
+        STS goes to the same endpoint URL as CloudHSM when one is set: an app pointed at a
+        stand-in for AWS must not send its identity question to the real one.
+        """
+        try:
+            sts: Any = self._get_session().client(
+                "sts", region_name=region, endpoint_url=self.endpoint_url, config=self._config
+            )
+            account = sts.get_caller_identity().get("Account")
+        except Exception as exc:
+            raise describe_error(exc, profile=self.profile) from exc
+        if not isinstance(account, str) or _ACCOUNT_ID.fullmatch(account) is None:
+            raise AwsError(
+                "UnexpectedAnswer",
+                "Odd answer from STS",
+                "get-caller-identity returned no 12-digit account ID.",
+                "Nothing to do: the account is simply not shown.",
+                False,
+            )
+        return account

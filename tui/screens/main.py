@@ -38,11 +38,11 @@ from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, 
 from tui.screens.copy import CopyChoice, CopyMenu, CopyText, copy_choices
 from tui.screens.panels import DetailPanel
 from tui.screens.status import ListingState, status_line
+from tui.screens.switching import way_back
 from tui.screens.watcher import Watcher
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
-from tui.widgets.fitting import OneLine
-from tui.widgets.prerendered import Prerendered
+from tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
     from tui.app import HsmBackupsApp
@@ -82,6 +82,7 @@ class MainScreen(Screen[None]):
             tooltip="Export shown rows to CSV or JSON",
             id="main.export",
         ),
+        Binding("P", "switch_profile", "Switch AWS profile…", show=False, id="main.profile"),
     ]
     #: How often ages and countdowns are redrawn (nothing is fetched for it).
     TICK: ClassVar[float] = 15.0
@@ -147,9 +148,12 @@ class MainScreen(Screen[None]):
         self.panel = DetailPanel(self)
         #: Re-checks the rows still changing (CREATE_IN_PROGRESS, PENDING_DELETION).
         self.watcher = Watcher(self, enabled=settings.watch)
+        #: Switching profile keeps a region the user chose (tui/screens/switching.py).
+        self.region_chosen = settings.region_chosen
+        self.previous_profile: str | None = None
 
     def compose(self) -> ComposeResult:
-        yield Prerendered(id="topbar")
+        yield TopBar(demo=self.settings.demo, id="topbar")
         with Horizontal(id="body"):
             yield FilterSidebar(self.backup_query, self.regions, id="filters")
             with Vertical(id="main"):
@@ -428,6 +432,8 @@ class MainScreen(Screen[None]):
             message.append(f"{clean(error.code)}: {clean(error.message)}\n\n")
             message.append(f"{clean(error.hint)}\n\n")
             message.append("Press r to retry.", style="bold")
+            if (back := way_back(self)) is not None:
+                message.append(f"\n{back}")
             self.table.set_message(message)
         self.notify(
             f"{clean(error.message)}\n{clean(error.hint)}\nPress r to retry.",
@@ -470,17 +476,14 @@ class MainScreen(Screen[None]):
         self._show_status()
 
     def _show_topbar(self, status: Text) -> None:
-        demo = self.settings.demo
-        where = "DEMO (moto, offline)" if demo else f"profile {clean(self.source.profile_label)}"
-        # Region and status first: on an 80-column terminal the tail is dropped, whole parts
-        # first, and an ellipsis says so (OneLine).
-        bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append("hsm-backups", style="bold")
-        bar.append(f" · {self.backup_query.region or 'no region'} · ")
-        bar.append_text(status)
-        bar.append(f" · {where} · ")
-        bar.append(clean(self.backup_query.describe()), style="dim")
-        self.query_one("#topbar", Prerendered).update(OneLine(bar))
+        answered = self.error is None and (bool(self.table.all_rows) or self.listing.done)
+        self.query_one(TopBar).show(
+            self.source,
+            self.backup_query.region,
+            status,
+            self.backup_query.describe(),
+            answered=answered,
+        )
 
     # ---- events from the widgets ------------------------------------------------------------
 
@@ -494,6 +497,8 @@ class MainScreen(Screen[None]):
 
     @on(FilterSidebar.Changed)
     def _filters_changed(self, event: FilterSidebar.Changed) -> None:
+        if event.query.region != self.backup_query.region:
+            self.region_chosen = True
         self.start(event.query)
 
     @on(FilterSidebar.Submitted)
@@ -551,6 +556,12 @@ class MainScreen(Screen[None]):
 
     def action_find_copies(self) -> None:
         self.detail.find_copies()
+
+    def action_switch_profile(self) -> None:
+        """P: pick a profile from the AWS config files (the palette's profile picker)."""
+        from tui.screens.palette import open_profiles
+
+        open_profiles(self)
 
     # ---- expiry: cluster retention policies, the clock, the local filter ----------------------
 

@@ -89,6 +89,8 @@ def with_times(times: TimeDisplay) -> tuple[Column, ...]:
     width = times.width
     created = Column(times.title(), lambda b, _: times.cell(b.created), width, width)
     return (*COLUMNS[:CREATED], created, *COLUMNS[CREATED + 1 :])
+
+
 STATE = next(i for i, c in enumerate(COLUMNS) if c.title == "State")
 #: The State cell of a backup a re-check no longer found (not an API state: our observation).
 GONE = "no longer listed"

@@ -1,0 +1,207 @@
+"""The command palette (ctrl+p): each command does what it says, on the screen."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Select
+
+from tests.ui.conftest import AppFactory, Wire
+from tests.ui.helpers import screen_text, settle, until
+from tests.ui.palette_helpers import hits, open_palette, pick
+from tests.ui.test_copy import _record
+from tui.backups.demo import DemoWorld
+from tui.screens import MainScreen
+from tui.widgets import FilterSidebar
+
+
+def _osc52(text: str) -> str:
+    return "\x1b]52;c;" + base64.b64encode(text.encode()).decode() + "\x07"
+
+
+async def test_typing_a_backup_id_offers_to_show_it_and_that_sets_the_filter(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        wanted = main.table.rows[7]
+        await pick(pilot, wanted.backup_id, f"Show backup {wanted.backup_id}")
+        await settle(pilot)
+        assert main.backup_query.backup_ids == (wanted.backup_id,)
+        assert main.query_one("#backup-ids", Input).value == wanted.backup_id
+        assert [b.backup_id for b in main.table.rows] == [wanted.backup_id]
+
+
+async def test_text_that_is_no_backup_id_offers_no_show_backup(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        palette = await open_palette(pilot, "backup-1")  # "1" is not base32: not an ID
+        assert not any(name.startswith("Show backup") for name in hits(palette))
+
+
+async def test_filter_by_the_highlighted_backups_cluster(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("j", "j", "j")
+        cluster = main.table.current.cluster_id if main.table.current else None
+        assert cluster
+        await pick(pilot, "filter by cluster", f"Filter by cluster {cluster}")
+        await settle(pilot)
+        assert main.backup_query.cluster_ids == (cluster,)
+        assert main.query_one("#cluster-ids", Input).value == cluster
+        assert main.table.rows
+        assert {b.cluster_id for b in main.table.rows} == {cluster}
+
+
+async def test_switch_region_lists_that_region_and_drops_the_late_page(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    wire.hold = True
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = app.main_screen
+        await until(pilot, lambda: wire.waiting == 1, "the home region's first page in flight")
+        await pick(pilot, "eu-west", "Switch region: eu-west-1")
+        assert main.backup_query.region == "eu-west-1"
+        assert main.query_one("#region", Select).value == "eu-west-1"
+        wire.release()
+        await settle(pilot)
+        assert main.dropped_pages == 1
+        expected = [b["BackupId"] for b in world.backups("eu-west-1")][:50]
+        assert [b.backup_id for b in main.table.rows] == expected
+        assert "eu-west-1" in screen_text(app).splitlines()[0]
+        assert wire.calls[-1] == {"MaxResults": 50, "SortAscending": False}
+
+
+async def test_one_switch_region_hit_per_region_each_with_help(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        palette = await open_palette(pilot, "switch region")
+        shown = {name: text for name, text in hits(palette).items() if ": " in name}
+        assert set(shown) == {f"Switch region: {r}" for r in main.regions}
+        assert all(shown.values())
+
+
+async def test_toggle_sidebar_hides_and_shows_the_filters(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert "─ Filters ─" in screen_text(app)
+        await pick(pilot, "toggle filters", "Toggle filters sidebar")
+        await settle(pilot)
+        assert main.has_class("-filters-hidden")
+        assert "─ Filters ─" not in screen_text(app)
+        await pick(pilot, "toggle filters", "Toggle filters sidebar")
+        await settle(pilot)
+        assert "─ Filters ─" in screen_text(app)
+
+
+async def test_refresh_starts_the_listing_again(make_app: AppFactory, wire: Wire) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        generation, calls = main.generation, len(wire.calls)
+        await pick(pilot, "refresh", "Refresh")
+        await settle(pilot)
+        assert main.generation == generation + 1
+        assert len(wire.calls) == calls + 1
+        assert "NextToken" not in wire.calls[-1]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Copy backup ID", lambda b, q: b.backup_id),
+        ("Copy ARN", lambda b, q: b.arn),
+        (
+            "Copy restore-backup command",
+            lambda b, q: f"aws cloudhsmv2 restore-backup --backup-id {b.backup_id} --region {q}",
+        ),
+    ],
+)
+async def test_copy_commands_write_the_exact_clipboard_bytes(
+    make_app: AppFactory, name: str, text: Any
+) -> None:
+    app = make_app()
+    app.environ = {"TERM": "xterm-256color"}
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("j")
+        backup = main.table.current
+        assert backup is not None
+        written = _record(app)
+        await pick(pilot, "copy", name)
+        await until(pilot, lambda: bool(written), "the clipboard sequence")
+        assert "".join(written) == _osc52(text(backup, main.backup_query.region))
+
+
+async def test_copy_the_backup_as_json(make_app: AppFactory) -> None:
+    app = make_app()
+    app.environ = {"TERM": "xterm-256color"}
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        backup = main.table.current
+        assert backup is not None
+        written = _record(app)
+        await pick(pilot, "copy json", "Copy the backup as JSON")
+        await until(pilot, lambda: bool(written), "the clipboard sequence")
+        (sequence,) = written
+        copied = base64.b64decode(sequence[len("\x1b]52;c;") : -1]).decode()
+        assert f'"BackupId": "{backup.backup_id}"' in copied
+
+
+@pytest.mark.parametrize(
+    ("action", "name"), [("export", "Export…"), ("toggle_time", "Toggle time display")]
+)
+async def test_other_screens_actions_are_offered_only_when_they_exist(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch, action: str, name: str
+) -> None:
+    ran: list[str] = []
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        monkeypatch.delattr(MainScreen, f"action_{action}", raising=False)
+        palette = await open_palette(pilot)
+        assert name not in hits(palette)
+        await pilot.press("escape")
+        monkeypatch.setattr(
+            MainScreen, f"action_{action}", lambda self: ran.append(action), raising=False
+        )
+        await pick(pilot, name.lower().rstrip("…"), name)
+        await until(pilot, lambda: ran == [action], f"the screen's {action} action runs")
+
+
+async def test_every_hit_has_help_and_the_theme_command_stays(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        shown = hits(await open_palette(pilot))
+        assert "Theme" in shown
+        for mine in ("Switch profile…", "Switch region…", "Toggle filters sidebar", "Refresh"):
+            assert mine in shown
+        assert all(shown.values()), [name for name, text in shown.items() if not text]
+        await pilot.press("escape")
+        shown = hits(await open_palette(pilot, "o"))  # nearly everything matches an "o"
+        assert len(shown) > 10
+        assert all(shown.values()), [name for name, text in shown.items() if not text]
+
+
+async def test_profile_switching_is_not_available_in_the_demo(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        generation = main.generation
+        await pick(pilot, "switch profile", "Switch profile: demo")
+        await pilot.press("P")
+        await pilot.pause()
+        assert main.generation == generation
+        notes = [str(n.message) for n in app._notifications]
+        assert len([n for n in notes if "The demo has one fake account" in n]) == 2
+        assert isinstance(app.screen, MainScreen)
+        assert main.query_one(FilterSidebar)
