@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import errno
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -48,9 +49,21 @@ async def _open(pilot: Pilot[str]) -> ExportScreen:
     return screen
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Run from tmp_path, so paths under it can be typed short (each key is a UI round)."""
+    monkeypatch.chdir(tmp_path)
+
+
 async def _type_path(pilot: Pilot[str], path: Path | str) -> None:
-    """Clear the file name and type another, key by key, as a user would."""
-    await pilot.press("end", "ctrl+u", *str(path))
+    """Clear the file name and type another, key by key, as a user would.
+
+    A path under the current directory is typed relative to it, as a user would type it.
+    """
+    text = str(path)
+    if Path(text).is_absolute() and Path(text).is_relative_to(Path.cwd()):
+        text = os.path.relpath(text)
+    await pilot.press("end", "ctrl+u", *text)
 
 
 async def _export_to(pilot: Pilot[str], path: Path | str) -> None:
