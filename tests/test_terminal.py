@@ -203,7 +203,7 @@ def test_quitting_during_a_slow_load_is_fast_and_leaves_the_terminal_usable(
     open_terminal: OpenTerminal, key: str
 ) -> None:
     term = open_terminal(120, 40)
-    term.start("--demo", "--demo-latency", "5000")
+    term.start("--demo", "--demo-latency", "8000")
     term.wait_for(UI_UP)
     screen = term.wait_for(FIRST_PAGE_LOADING)
     assert not re.search(LOADED, screen), "the first page came too soon to test a slow load"
@@ -214,7 +214,9 @@ def test_quitting_during_a_slow_load_is_fast_and_leaves_the_terminal_usable(
     latency = time.monotonic() - start
     print(f"exit after {key}: {latency:.3f} s")
     assert status == 0
-    assert latency < 1.0, f"{key} took {latency:.2f} s to exit during a slow load"
+    # Not a speed target (those are benchmarks): waiting for the 8 s call would take seconds
+    # more than this, even on a loaded CI machine where a clean exit alone takes about 1 s.
+    assert latency < 3.0, f"{key} took {latency:.2f} s: quitting waited for the call in flight"
 
     # The terminal is as the shell needs it: main screen, cursor shown, no mouse reporting,
     # and cooked mode (a typed command line runs when Enter is pressed).
