@@ -173,7 +173,7 @@ async def test_an_error_is_shown_and_r_retries(make_app: AppFactory, wire: Wire)
         assert "ThrottlingException" in main.status.plain
         message = main.table._message
         assert message is not None
-        assert "Press r to retry" in message.plain
+        assert "press r" in message.plain.lower()
         assert any("ThrottlingException" in n.title for n in app._notifications)
         wire.fail_with = None
         await pilot.press("r")
@@ -583,3 +583,34 @@ async def test_r_leaves_the_cursor_at_the_top_when_its_backup_is_gone(
         assert main.table.cursor == 0
         assert gone not in [b.backup_id for b in main.table.all_rows]
         assert len(main.table.all_rows) <= loaded + 20, "paging stopped once past the old rows"
+
+
+async def test_a_region_without_backups_says_so_not_an_internal_error(
+    make_app: AppFactory,
+) -> None:
+    """The demo answers for any region, as an account would: elsewhere there is nothing."""
+    app = make_app(region="eu-central-1")
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        text = screen_text(app)
+        assert main.error is None
+        assert "No backups in this account in eu-central-1." in text
+        assert "0 backups · complete" in text
+        assert "Unexpected" not in text
+        await pilot.press("slash")
+        assert focus_of(app) is app.screen.query_one("#backup-ids", Input)
+        await pilot.press(*"backup-abcdefghijk", "enter")
+        await settle(pilot)
+        assert "No backups match these filters." in screen_text(app)
+
+
+async def test_an_unexpected_error_says_how_to_retry_once(make_app: AppFactory, wire: Wire) -> None:
+    wire.fail_with = RuntimeError("the parser fell over")
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "RuntimeError: the parser fell over" in text
+        assert text.count("Press r to retry") == 1, text
+        note = next(n for n in app._notifications if "RuntimeError" in n.title)
+        assert note.message.count("Press r to retry") == 1

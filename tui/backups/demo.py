@@ -344,8 +344,20 @@ def _account_backends(backends: Any, backend_class: type) -> Any:
     """
     from moto.core.base_backend import AccountSpecificBackend, BackendDict
 
+    class AnyRegion(AccountSpecificBackend):  # type: ignore[type-arg]
+        """A region the world has no backups in is empty, as a real account's would be.
+
+        moto would raise KeyError for it, and the app would show an internal error that
+        retrying can never fix (`hsm-backups --demo --region eu-central-1`).
+        """
+
+        def __getitem__(self, region_name: str) -> Any:
+            if region_name not in self.keys():
+                self[region_name] = backend_class(region_name, DEMO_ACCOUNT)
+            return super().__getitem__(region_name)
+
     if DEMO_ACCOUNT not in backends:
-        backends[DEMO_ACCOUNT] = AccountSpecificBackend(
+        backends[DEMO_ACCOUNT] = AnyRegion(
             service_name="cloudhsmv2",
             account_id=DEMO_ACCOUNT,
             backend=backend_class,

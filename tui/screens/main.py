@@ -348,10 +348,18 @@ class MainScreen(Screen[None]):
             self._paint_now()
         self._lookup_clusters(appended)
         if self.listing.done and not self.table.rows:
-            self.table.set_message(Text("No backups match these filters.", style="dim"))
+            self.table.set_message(Text(self._nothing_found(), style="dim"))
         if self.loading_all and not self.listing.done:
             self._show_status()
         return keep_going
+
+    def _nothing_found(self) -> str:
+        """Why the table is empty: the filters, or a region that simply has no backups."""
+        query = self.backup_query
+        if query.filters() or self.expiring_within is not None or self.table.all_rows:
+            return "No backups match these filters."
+        whose = "shared with this account" if query.shared else "in this account"
+        return f"No backups {whose} in {query.region or 'this region'}."
 
     def _paint_now(self) -> None:
         """Put a new query's first rows on the terminal from this handler.
@@ -426,17 +434,19 @@ class MainScreen(Screen[None]):
     def _fail(self, error: AwsError) -> None:
         self.error = error
         self._stop_loading_all()
+        # A hint that already says how to retry is not followed by the same words again.
+        retry = "" if "press r" in error.hint.lower() else "Press r to retry."
         if not self.table.rows:
             message = Text()
             message.append(f"{clean(error.title)}\n", style="bold")
             message.append(f"{clean(error.code)}: {clean(error.message)}\n\n")
-            message.append(f"{clean(error.hint)}\n\n")
-            message.append("Press r to retry.", style="bold")
+            message.append(clean(error.hint))
+            message.append(f"\n\n{retry}" if retry else "", style="bold")
             if (back := way_back(self)) is not None:
                 message.append(f"\n{back}")
             self.table.set_message(message)
         self.notify(
-            f"{clean(error.message)}\n{clean(error.hint)}\nPress r to retry.",
+            "\n".join(filter(None, (clean(error.message), clean(error.hint), retry))),
             title=f"{clean(error.code)} · {clean(error.title)}",
             severity="error",
             timeout=8,
