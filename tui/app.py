@@ -231,6 +231,16 @@ class HsmBackupsApp(App[str]):
         self.notify(message, title="Copied", timeout=4, markup=False)
         return data
 
+    def _palette_key(self) -> Binding:
+        """Textual's own palette key, which no BINDINGS list of ours holds."""
+        return Binding(
+            self.COMMAND_PALETTE_BINDING,
+            "command_palette",
+            "Command palette",
+            tooltip="Command palette: show a backup by ID, filter by cluster, region, "
+            "profile, theme, copy, export…",
+        )
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -239,7 +249,7 @@ class HsmBackupsApp(App[str]):
                 [
                     ("Backups table", list(BackupTable.BINDINGS)),
                     ("Lineage tree (Enter on a row, then Tab)", list(LineageTree.BINDINGS)),
-                    ("Everywhere", list(MainScreen.BINDINGS) + list(self.BINDINGS)),
+                    ("Everywhere", [*MainScreen.BINDINGS, *self.BINDINGS, self._palette_key()]),
                 ]
             )
         )

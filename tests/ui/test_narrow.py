@@ -9,6 +9,7 @@ from tests.ui.helpers import focus_of, screen_text, settle, until
 from tui.backups import BackupQuery
 from tui.backups.demo import DemoWorld
 from tui.screens import MainScreen
+from tui.widgets.detail_view import DetailView
 from tui.widgets.lineage_tree import LineageTree, NodeRef
 
 SMALL = (80, 24)
@@ -183,3 +184,21 @@ async def test_the_table_marks_cells_cut_by_the_edge_with_an_ellipsis(
         assert cluster[:8] in row
         assert cluster not in row, "the cluster column is wider than what is left"
         assert row.rstrip(FRAME).endswith("…"), row
+
+
+async def test_l_opens_the_hidden_panel_so_the_copy_search_is_seen(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    (origin, original), (r1, copy1), _ = world.landmarks["copied_twice"]
+    app = make_app(region=origin, query=BackupQuery(backup_ids=(original,)))
+    async with app.run_test(size=SMALL) as pilot:
+        main = await settle(pilot)
+        assert not main.detail.display
+        await pilot.press("L")
+        await until(pilot, lambda: main.detail.key in main.detail.copies, "the copy search")
+        await settle(pilot)
+        assert main.detail.display
+        assert focus_of(app) is main.table, "the keys stay on the table, as with d"
+        view = main.detail.query_one(DetailView).plain  # the panel, scrolled with the arrows
+        assert f"{r1}" in view
+        assert copy1 in view

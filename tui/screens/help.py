@@ -92,6 +92,8 @@ class HelpScreen(ModalScreen[None]):
         self.groups = groups
 
     def compose(self) -> ComposeResult:
+        # Keys that belong to widgets and dialogs (Input, OptionList, RadioSet…) rather than
+        # to a BINDINGS list of ours: written out here, in the words a user needs.
         extra: list[tuple[str, list[BindingType]]] = [
             (
                 "In the filters",
@@ -100,7 +102,33 @@ class HelpScreen(ModalScreen[None]):
                     Binding("tab,shift+tab", "", "Next / previous field"),
                     Binding("space", "", "Tick a state or open a list"),
                 ],
-            )
+            ),
+            (
+                "In the detail (Enter from the table)",
+                [
+                    Binding("up,down,pageup,pagedown", "", "Scroll the detail"),
+                    Binding("tab", "", "Into the lineage tree (keys above)"),
+                    Binding("escape", "", "Back to the table"),
+                ],
+            ),
+            (
+                "Copy menu (Y)",
+                [
+                    Binding("up,down", "", "Choose what to copy"),
+                    Binding("enter", "", "Copy it to the clipboard"),
+                    Binding("t", "", "Show it as text to select instead"),
+                    Binding("escape", "", "Close"),
+                ],
+            ),
+            (
+                "Export (e)",
+                [
+                    Binding("enter", "", "Write the file"),
+                    Binding("tab,shift+tab", "", "File name / CSV or JSON"),
+                    Binding("y,n", "", "Replace an existing file, or keep it"),
+                    Binding("escape", "", "Cancel"),
+                ],
+            ),
         ]
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Help — Esc closes"

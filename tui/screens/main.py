@@ -13,6 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import Screen
@@ -49,6 +50,13 @@ if TYPE_CHECKING:
 
 NARROW = 100
 SHORT = 30
+
+
+def relabel(node: DOMNode, key: str, description: str, tooltip: str) -> None:
+    """Give `node`'s bindings for `key` new words in the footer and help (same action)."""
+    table = node._bindings.key_to_bindings
+    table[key] = [replace(b, description=description, tooltip=tooltip) for b in table[key]]
+    node.refresh_bindings()
 
 
 class MainScreen(Screen[None]):
@@ -177,6 +185,11 @@ class MainScreen(Screen[None]):
         cast("HsmBackupsApp", self.app).show_times()  # UTC, local or ages, as last chosen
         self.detail.note_of = self.watcher.gone_note
         self.watcher.mount()
+        if self.settings.pick is not None:
+            # The footer says what Enter and q mean here: `$(hsm-backups --pick)` users
+            # should not have to remember that Enter prints and quits.
+            relabel(self.table, "enter", "Pick", "Print this backup on stdout and exit")
+            relabel(self.app, "q", "Cancel", "Exit with status 1, printing nothing")
         self.set_interval(self.TICK, self._tick)
         self.start(self.backup_query)
 
@@ -565,6 +578,9 @@ class MainScreen(Screen[None]):
             self._return_to = (current.backup_id, loaded)
 
     def action_find_copies(self) -> None:
+        """L: the search's progress and results are in the detail, so it must be in sight."""
+        if not self.panel.shown and self.table.current is not None:
+            self.panel.toggle()
         self.detail.find_copies()
 
     def action_switch_profile(self) -> None:
