@@ -614,3 +614,22 @@ async def test_an_unexpected_error_says_how_to_retry_once(make_app: AppFactory, 
         assert text.count("Press r to retry") == 1, text
         note = next(n for n in app._notifications if "RuntimeError" in n.title)
         assert note.message.count("Press r to retry") == 1
+
+
+async def test_a_state_box_shows_its_mark_only_when_ticked(make_app: AppFactory) -> None:
+    """Without colour an X in every box would read as "all ticked"."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+
+        def box_of(state: str) -> str:
+            line = next(x for x in screen_text(app).splitlines() if f" {state}" in x[:40])
+            return line[: line.index(f" {state}")].strip(" │")
+
+        assert box_of("READY") == box_of("DELETED")
+        assert "X" not in box_of("READY")
+        app.screen.query_one("#state-READY", Checkbox).focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert "X" in box_of("READY")
+        assert "X" not in box_of("DELETED")

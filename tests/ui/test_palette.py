@@ -205,3 +205,19 @@ async def test_profile_switching_is_not_available_in_the_demo(make_app: AppFacto
         assert len([n for n in notes if "The demo has one fake account" in n]) == 2
         assert isinstance(app.screen, MainScreen)
         assert main.query_one(FilterSidebar)
+
+
+async def test_a_pasted_arn_shows_the_backup_in_the_arns_region(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    (origin, _original), (elsewhere, copy), _ = world.landmarks["copied_twice"]
+    arn = next(b["BackupArn"] for b in world.backups(elsewhere) if b["BackupId"] == copy)
+    app = make_app(region=origin)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pick(pilot, arn, f"Show backup {copy} in {elsewhere}")
+        await settle(pilot)
+        assert main.backup_query.region == elsewhere
+        assert main.backup_query.backup_ids == (copy,)
+        assert [b.backup_id for b in main.table.rows] == [copy]
+        assert elsewhere in screen_text(app).splitlines()[0]

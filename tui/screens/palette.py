@@ -33,6 +33,8 @@ NO_PROFILES = (
 )
 #: Something in the palette's input that looks like a backup ID.
 _BACKUP_ID = re.compile(r"backup-[2-7a-zA-Z]{11,16}")
+#: A backup ARN names its region: `arn:aws:cloudhsm:eu-west-1:123456789012:backup/backup-…`.
+_ARN_REGION = re.compile(r"arn:[a-z-]+:cloudhsm:([a-z]{2}(?:-[a-z]+)+-\d+):\d*:backup/")
 
 
 @dataclass(frozen=True)
@@ -178,13 +180,29 @@ def show_backup_command(main: MainScreen, typed: str) -> Command | None:
     if found is None or invalid_backup_ids((found.group(),)):
         return None
     backup_id = found.group()
+    arn = _ARN_REGION.search(typed[: found.start()])
+    if arn is not None:  # a pasted ARN says where the backup lives: go there
+        query = BackupQuery(region=arn.group(1), backup_ids=(backup_id,))
+        return Command(
+            f"Show backup {backup_id} in {arn.group(1)}",
+            "Its ARN's region, with the Backup IDs filter set to it",
+            partial(_show_in_region, main, query),
+        )
     region = main.backup_query.region or "the default region"
     query = BackupQuery(region=main.backup_query.region, backup_ids=(backup_id,))
     return Command(
         f"Show backup {backup_id}",
-        f"Set the Backup IDs filter to it, in {region} (IDs are per region)",
+        f"Set the Backup IDs filter to it, in {region} (IDs are per region; paste the ARN "
+        "to go to its region)",
         partial(apply_query, main, query),
     )
+
+
+def _show_in_region(main: MainScreen, query: BackupQuery) -> None:
+    """Like switching region in the palette: the region becomes the user's choice."""
+    if query.region != main.backup_query.region:
+        main.region_chosen = True
+    apply_query(main, query)
 
 
 class _Commands(Provider):

@@ -30,6 +30,21 @@ _ID_INPUTS = {
 _NEVER = {"any": None, "yes": True, "no": False}
 
 
+class Tick(Checkbox):
+    """A checkbox marked only when ticked.
+
+    Textual draws an X in both states and tells them apart by colour alone: on a 16-colour or
+    no-colour terminal, four X under "none ticked = any" read as "all ticked".
+    """
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+    def on_mount(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+
+
 class FilterSidebar(VerticalScroll):
     """Edits a BackupQuery. Posts Changed on Enter or after a pause, never per keystroke.
 
@@ -102,14 +117,14 @@ class FilterSidebar(VerticalScroll):
             yield Label(title)
             yield Input(
                 " ".join(getattr(q, attr)),
-                placeholder="any · comma or space separated",
+                placeholder="any · id1, id2 …",
                 id=input_id,
                 compact=True,
             )
             yield Static("", id=f"{input_id}-error", classes="field-error")
         yield Label("States (none ticked = any)")
         for state in BACKUP_STATES:
-            yield Checkbox(state, state in q.states, id=f"state-{state}", compact=True)
+            yield Tick(state, state in q.states, id=f"state-{state}", compact=True)
         yield Label("Never expires")
         never = next(k for k, v in _NEVER.items() if v == q.never_expires)
         yield Select(
@@ -119,7 +134,7 @@ class FilterSidebar(VerticalScroll):
             id="never-expires",
             compact=True,
         )
-        yield Checkbox("Shared with me", q.shared, id="shared", compact=True)
+        yield Tick("Shared with me", q.shared, id="shared", compact=True)
         yield Label("Sort")
         yield Select(
             [("newest first", "desc"), ("oldest first", "asc")],
@@ -130,7 +145,7 @@ class FilterSidebar(VerticalScroll):
         )
         yield Label("Expiring within (days)")
         yield Input(
-            placeholder="local: loaded rows only",
+            placeholder="any · e.g. 7",
             type="integer",
             id="expiring-within",
             compact=True,
