@@ -170,6 +170,7 @@ class HsmBackupsApp(App[str]):
         main = self.main_screen
         main.table.set_time_display(self.time_display)
         main.detail.set_time_display(self.time_display)
+        main.show_status()  # the watch's "checked" time follows the zone too
 
     @work(thread=True, group="config", exit_on_error=False, description="save config")
     def _save_config(self) -> None:

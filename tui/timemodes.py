@@ -6,7 +6,7 @@ Pure functions on top of timefmt; the clock and (for tests) the zone are passed 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from tui.timefmt import Clock, relative, stamp, utc_now
 
@@ -132,6 +132,16 @@ class TimeDisplay:
     def cell(self, value: datetime | None) -> str:
         """A table cell: minutes, no padding (the table pads)."""
         return format_time(value, self.clock(), self.mode, tz=self.tz)
+
+    def clock_time(self, value: datetime) -> str:
+        """A time of day for a status line, in the table's zone and saying which: `12:04:31 UTC`.
+
+        Ages have no zone of their own; they show UTC, as their detail's aside does.
+        """
+        if self.mode == "local":
+            local = value.astimezone(self.tz)
+            return f"{local:%H:%M:%S} {zone_suffix(local)}"
+        return f"{value.astimezone(UTC):%H:%M:%S} UTC"
 
     def detail(self, value: datetime, now: datetime) -> tuple[str, str]:
         """(main text, aside) for the detail pane: the chosen form first, the other in aside.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
 from typing import Any
 
 import pytest
@@ -162,7 +163,18 @@ async def test_the_status_says_what_is_watched_and_when_it_was_last_checked(
         assert "checked" not in top
         await check(pilot, main)
         top = screen_text(app).splitlines()[0]
-        assert f"watching {n} · checked 18:00:00" in top, "the frozen clock's time, UTC"
+        assert f"watching {n} · checked 18:00:00 UTC" in top, "the frozen clock's time"
+
+
+async def test_the_checked_time_follows_the_tables_time_zone(make_app: AppFactory) -> None:
+    app = make_app(local_zone=timezone(timedelta(hours=-5)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        await check(pilot, main)
+        assert "checked 18:00:00 UTC" in screen_text(app).splitlines()[0]
+        await pilot.press("t")  # local time, like the Created column
+        await settle(pilot)
+        assert "checked 13:00:00 -05:00" in screen_text(app).splitlines()[0]
 
 
 async def test_a_failing_recheck_shows_in_the_status_backs_off_and_recovers(
@@ -188,7 +200,7 @@ async def test_a_failing_recheck_shows_in_the_status_backs_off_and_recovers(
         await check(pilot, main)
         top = screen_text(app).splitlines()[0]
         assert "⚠" not in top
-        assert "checked 18:00:00" in top
+        assert "checked 18:00:00 UTC" in top
         assert main.watcher.failures == 0
 
 

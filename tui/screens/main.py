@@ -233,7 +233,7 @@ class MainScreen(Screen[None]):
         if self.listing.done or self.error is not None:
             self._stop_loading_all()
         if self.fetching or self.listing.done or self.error is not None or stalled:
-            self._show_status()
+            self.show_status()
             return
         self.in_flight = self.generation
         if self.loading_all:
@@ -244,7 +244,7 @@ class MainScreen(Screen[None]):
             self.listing.next_token,
             self._stop_run if self.loading_all else None,
         )
-        self._show_status()
+        self.show_status()
 
     def _stop_loading_all(self) -> None:
         """Stop loading all: the worker ends once its call in flight is back."""
@@ -306,7 +306,7 @@ class MainScreen(Screen[None]):
         if keep_going or self.loading_all or self._wants_more() or self._return_to is not None:
             self.fetch_next()
         else:
-            self._show_status()
+            self.show_status()
 
     def _hold(self, page: Page) -> None:
         """Keep pages that arrive while loading all; apply them at most every BATCH_SECONDS.
@@ -363,7 +363,7 @@ class MainScreen(Screen[None]):
         if self.listing.done and not self.table.rows:
             self.table.set_message(Text(self._nothing_found(), style="dim"))
         if self.loading_all and not self.listing.done:
-            self._show_status()
+            self.show_status()
         return keep_going
 
     def _nothing_found(self) -> str:
@@ -465,9 +465,9 @@ class MainScreen(Screen[None]):
             timeout=8,
             markup=False,
         )
-        self._show_status()
+        self.show_status()
 
-    def _show_status(self) -> None:
+    def show_status(self) -> None:
         table = self.table
         state = ListingState(
             loaded=len(table.all_rows),
@@ -496,7 +496,7 @@ class MainScreen(Screen[None]):
 
     def refresh_status(self) -> None:
         """Show the status line again (the watch's state changed)."""
-        self._show_status()
+        self.show_status()
 
     def _show_topbar(self, status: Text) -> None:
         answered = self.error is None and (bool(self.table.all_rows) or self.listing.done)
@@ -637,7 +637,7 @@ class MainScreen(Screen[None]):
             self.table.refilter()
         self.table.invalidate()
         self.detail.tick(self.settings.clock())
-        self._show_status()
+        self.show_status()
 
     def _expiring_within(self, backup: Backup) -> bool:
         days = self.expiring_within
@@ -652,7 +652,7 @@ class MainScreen(Screen[None]):
     def _local_changed(self, event: FilterSidebar.LocalChanged) -> None:
         self.expiring_within = event.expiring_within
         self.table.set_filter(None if event.expiring_within is None else self._expiring_within)
-        self._show_status()
+        self.show_status()
 
     @on(BackupDetail.JumpRequested)
     def _jump(self, event: BackupDetail.JumpRequested) -> None:
@@ -678,7 +678,7 @@ class MainScreen(Screen[None]):
         if self.loading_all:
             self._stop_loading_all()
             self.notify(f"Stopped loading all: {len(self.table.all_rows)} loaded.", timeout=3)
-            self._show_status()
+            self.show_status()
             return
         if self.listing.done:
             self.notify("Every backup of this query is already loaded.", timeout=3)

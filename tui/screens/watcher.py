@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC
-from typing import TYPE_CHECKING, ClassVar
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
 from textual.message import Message
@@ -18,6 +18,7 @@ from tui.backups.watch import IdlePolicy, Recheck, backoff, is_watched, recheck
 from tui.timefmt import span
 
 if TYPE_CHECKING:
+    from tui.app import HsmBackupsApp
     from tui.screens.main import MainScreen
 
 
@@ -61,7 +62,8 @@ class Watcher:
         )
         #: IDs of loaded rows in a watched state, in table order.
         self.watched: dict[str, None] = {}
-        self.checked_at: str | None = None
+        #: When the last re-check answered (shown in the table's time zone).
+        self.checked_at: datetime | None = None
         self.error: AwsError | None = None
         self.failures = 0
         #: Why watching is paused ("idle", "in the background"), None while it runs.
@@ -185,7 +187,7 @@ class Watcher:
             return
         recovered = self.error is not None
         self.error, self.failures = None, 0
-        self.checked_at = screen.settings.clock().astimezone(UTC).strftime("%H:%M:%S")
+        self.checked_at = screen.settings.clock()
         self._apply(event.result)
         if recovered:
             screen.notify("Watching again: the re-check worked.", timeout=3)
@@ -272,5 +274,6 @@ class Watcher:
         elif self.in_flight is not None and self.checked_at is None:
             out.append(" · checking…")
         elif self.checked_at is not None:
-            out.append(f" · {self.checked_at}" if narrow else f" · checked {self.checked_at}")
+            when = cast("HsmBackupsApp", self.screen.app).time_display.clock_time(self.checked_at)
+            out.append(f" · {when}" if narrow else f" · checked {when}")
         return out
