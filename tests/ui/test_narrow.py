@@ -199,6 +199,8 @@ async def test_l_opens_the_hidden_panel_so_the_copy_search_is_seen(
         await settle(pilot)
         assert main.detail.display
         assert focus_of(app) is main.table, "the keys stay on the table, as with d"
+        shown = screen_text(app)
+        assert "Copies in all regions" in shown, "scrolled to the search, under the fields"
         view = main.detail.query_one(DetailView).plain  # the panel, scrolled with the arrows
         assert f"{r1}" in view
         assert copy1 in view

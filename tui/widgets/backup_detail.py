@@ -421,6 +421,8 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self._searching[key] = {}
         self._stops[key] = threading.Event()
         self._render_lineage()
+        if not self._interactive:  # after layout: the panel may have just been opened
+            self.call_after_refresh(self.query_one(DetailView).reveal_right)
         self._search(key, backup.backup_id, self.backup_region or "", regions, self._stops[key])
 
     @work(thread=True, group="copies", exit_on_error=False, description="copy search")

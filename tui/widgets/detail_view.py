@@ -99,6 +99,17 @@ class DetailView(ScrollView):
             self._strips = self._render_parts(parts, width, style)
         set_virtual_size(self, Size(width, len(self._strips)))
 
+    def reveal_right(self) -> None:
+        """Scroll to the right-hand parts (lineage, copies) where they sit under the fields.
+
+        On a narrow pane they come after every field: `L`'s search would run out of sight.
+        """
+        width = self.scrollable_content_region.width
+        if width >= TWO_COLUMNS or not self._left:
+            return
+        top = len(self._render_parts([*self._left, Text("")], width, self.rich_style))
+        self.scroll_to(0, top, animate=False, immediate=True)
+
     def on_resize(self) -> None:
         self._build()
 
