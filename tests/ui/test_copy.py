@@ -8,9 +8,10 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from tests.ui.conftest import AppFactory
-from tests.ui.helpers import settle
+from tests.ui.helpers import screen_text, settle, stable
 from tui.app import HsmBackupsApp
-from tui.screens.copy import CopyMenu, CopyText
+from tui.backups import Backup
+from tui.screens.copy import CopyMenu, CopyText, copy_choices
 
 
 def _record(app: HsmBackupsApp) -> list[str]:
@@ -130,3 +131,54 @@ async def test_text_too_big_for_one_sequence_is_shown_to_select(make_app: AppFac
         reason = str(app.screen.query_one("#copy-reason", Static).render())
         assert "Too big for the clipboard" in reason
         assert written == []
+
+
+async def test_at_80x24_the_menu_hint_is_on_screen_and_previews_stay_one_line(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("Y")
+        await pilot.pause()
+        assert isinstance(app.screen, CopyMenu)
+        await stable(pilot)
+        shown = screen_text(app)
+        assert "t shows it as text" in shown
+        lines = shown.splitlines()
+        label = next(i for i, line in enumerate(lines) if "copy-backup-to-region command" in line)
+        preview = lines[label + 1]
+        assert "  aws cloudhsmv2 copy-backup-to-region --destination-region" in preview
+        assert preview.rstrip(" │▎").endswith("…")
+        # No wrapped tail of a preview lands on a line of its own, unindented.
+        assert not any("▊ backupIds=" in line or "▊ --region" in line for line in lines)
+
+
+async def test_restore_says_it_only_undoes_a_pending_deletion(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        backup = main.table.current
+        assert backup is not None
+        assert backup.state != "PENDING_DELETION"
+        await pilot.press("Y")
+        await pilot.pause()
+        await stable(pilot)
+        shown = screen_text(app)
+        assert "restore-backup command · undoes a pending deletion" in shown
+        assert f"fails for this backup: {backup.state}, not PENDING_DELETION" in shown
+
+
+def test_restore_is_told_as_undoing_a_pending_deletion() -> None:
+    pending = Backup.from_api({"BackupId": "backup-abcdefghij2", "BackupState": "PENDING_DELETION"})
+    ready = Backup.from_api({"BackupId": "backup-abcdefghij2", "BackupState": "READY"})
+    for backup, warning in [
+        (pending, ""),
+        (ready, "fails for this backup: READY, not PENDING_DELETION"),
+    ]:
+        choices = copy_choices(backup, region=None, profile=None)
+        (restore,) = [c for c in choices if c.key == "restore"]
+        assert restore.label == "restore-backup command"  # the clipboard message is unchanged
+        assert restore.note == "undoes a pending deletion"
+        assert restore.warning == warning
+        assert all(not c.warning for c in choices if c.key != "restore")

@@ -7,7 +7,7 @@ select by hand instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from rich.text import Text
@@ -21,15 +21,19 @@ from textual.widgets.option_list import Option
 from tui.backups import Backup
 from tui.backups.clipboard import clean_multiline
 from tui.backups.commands import COMMAND_KEYS, backup_json, cli_commands
+from tui.backups.sanitize import clean
 
 
 @dataclass(frozen=True)
 class CopyChoice:
-    """One thing the menu offers: its label, and the text that would be copied."""
+    """One thing the menu offers: its label, the text that would be copied, and what to know
+    before running it (`note`: what it does; `warning`: why it would fail for this backup)."""
 
     key: str
     label: str
     text: str
+    note: str = ""
+    warning: str = ""
 
 
 def copy_choices(backup: Backup, *, region: str | None, profile: str | None) -> list[CopyChoice]:
@@ -46,7 +50,17 @@ def copy_choices(backup: Backup, *, region: str | None, profile: str | None) -> 
         choices.append(CopyChoice("arn", "ARN", backup.arn))
     choices.append(CopyChoice("json", "The backup as JSON", backup_json(backup)))
     choices += [CopyChoice(key, names[key], commands[key]) for key in COMMAND_KEYS]
-    return choices
+    return [_restore_told(c, backup) if c.key == "restore" else c for c in choices]
+
+
+def _restore_told(choice: CopyChoice, backup: Backup) -> CopyChoice:
+    """restore-backup only takes a backup in PENDING_DELETION back to READY: say so, and say
+    when this backup is in another state (the API would refuse it)."""
+    warning = ""
+    if backup.state != "PENDING_DELETION":
+        state = clean(backup.state or "state unknown")
+        warning = f"fails for this backup: {state}, not PENDING_DELETION"
+    return replace(choice, note="undoes a pending deletion", warning=warning)
 
 
 class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
@@ -65,13 +79,9 @@ class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="copy-menu") as box:
             box.border_title = "Copy"
-            yield OptionList(
-                *(
-                    Option(Text.assemble((c.label, "bold"), "\n  ", (_preview(c.text), "dim")))
-                    for c in self.choices
-                ),
-                id="copy-options",
-            )
+            yield OptionList(*(Option(_prompt(c)) for c in self.choices), id="copy-options")
+            # Docked to the bottom (styles/app.tcss), with the list scrolling above it: the
+            # hint is the only place `t` is told, so it stays on screen at 80x24 too.
             yield Static(
                 Text("Enter copies · t shows it as text to select · Esc closes", "dim"),
                 id="copy-hint",
@@ -89,10 +99,25 @@ class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
         self.dismiss(None)
 
 
+def _prompt(choice: CopyChoice) -> Text:
+    """Label (and note), then a one-line preview, then the warning if any.
+
+    Each is one line: the list's CSS cuts a long one with an ellipsis instead of wrapping it.
+    """
+    prompt = Text.assemble((choice.label, "bold"))
+    if choice.note:
+        prompt.append(f" · {choice.note}")
+    prompt.append_text(Text.assemble("\n  ", (_preview(choice.text), "dim")))
+    if choice.warning:
+        prompt.append_text(Text.assemble("\n  ", (choice.warning, "italic")))
+    return prompt
+
+
 def _preview(text: str) -> str:
-    """The first line of `text`, short enough for the menu (never markup: it is a Text)."""
+    """The first line of `text` (never markup: it is a Text). The list cuts it to its width;
+    this only keeps a huge one from being laid out whole."""
     first = clean_multiline(text).split("\n", 1)[0]
-    return first if len(first) <= 70 else first[:69] + "…"
+    return first if len(first) <= 200 else first[:199] + "…"
 
 
 class CopyText(ModalScreen[None]):
