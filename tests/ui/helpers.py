@@ -24,7 +24,7 @@ async def settle(pilot: Pilot[str]) -> MainScreen:
         lagging = main.detail.backup is not main.table.current
         busy = main.fetching or lagging or not main.detail.settled
         if not busy and not any(w.is_running for w in app.workers):
-            await _stable(pilot)
+            await stable(pilot)
             return main
     raise AssertionError("the app never settled")
 
@@ -35,7 +35,7 @@ def _frame(app: HsmBackupsApp) -> list[list[tuple[str, object]]]:
     ]
 
 
-async def _stable(pilot: Pilot[str]) -> None:
+async def stable(pilot: Pilot[str]) -> None:
     """Let layout settle: two identical frames in a row (auto-height panes take a pass)."""
     app = pilot.app
     assert isinstance(app, HsmBackupsApp)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import base64
+import shlex
 
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from tests.ui.conftest import AppFactory
-from tests.ui.helpers import settle
+from tests.ui.helpers import screen_text, settle, stable
 from tui.app import HsmBackupsApp
-from tui.screens.copy import CopyMenu, CopyText
+from tui.backups import Backup
+from tui.screens.copy import CopyMenu, CopyText, copy_choices
 
 
 def _record(app: HsmBackupsApp) -> list[str]:
@@ -130,3 +132,103 @@ async def test_text_too_big_for_one_sequence_is_shown_to_select(make_app: AppFac
         reason = str(app.screen.query_one("#copy-reason", Static).render())
         assert "Too big for the clipboard" in reason
         assert written == []
+
+
+def _words(shown: str) -> list[str]:
+    """The arguments a shell gets when `shown` is pasted: continuation lines joined first."""
+    return shlex.split(shown.replace(" \\\n", " "))
+
+
+async def test_at_80x24_the_menu_hint_is_on_screen_and_previews_stay_one_line(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("Y")
+        await pilot.pause()
+        assert isinstance(app.screen, CopyMenu)
+        await stable(pilot)
+        shown = screen_text(app)
+        assert "t shows it as text" in shown
+        lines = shown.splitlines()
+        label = next(i for i, line in enumerate(lines) if "copy-backup-to-region command" in line)
+        preview = lines[label + 1]
+        assert "  aws cloudhsmv2 copy-backup-to-region --destination-region" in preview
+        assert preview.rstrip(" │▎").endswith("…")
+        # No wrapped tail of a preview lands on a line of its own, unindented.
+        assert not any("▊ backupIds=" in line or "▊ --region" in line for line in lines)
+
+
+async def test_at_80x24_the_text_view_splits_a_long_command_into_continuation_lines(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        menu = await _menu_on(pilot, "copy")
+        copied = next(c for c in menu.choices if c.key == "copy").text
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, CopyText)
+        await stable(pilot)
+        body = app.screen.query_one("#copy-body", Static)
+        shown = str(body.render())
+        lines = shown.split("\n")
+        assert lines[0] == "aws cloudhsmv2 copy-backup-to-region \\"
+        assert all(line.endswith(" \\") for line in lines[:-1])
+        assert not lines[-1].endswith("\\")
+        assert all(line.startswith("  --") for line in lines[1:])
+        assert _words(shown) == shlex.split(copied)
+        # Each shown line fits the view, so the terminal adds no newline of its own, and is a
+        # screen row of its own, with no border or scrollbar a Shift+drag would take along.
+        assert max(len(line) for line in lines) <= body.content_region.width
+        rows = [row.rstrip() for row in screen_text(app).splitlines()]
+        for line in lines:
+            assert line in rows
+        assert "pastes into a shell as one command" in screen_text(app)
+
+
+async def test_a_command_that_fits_is_shown_on_one_line(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        menu = await _menu_on(pilot, "restore")
+        copied = next(c for c in menu.choices if c.key == "restore").text
+        await pilot.press("t")
+        await pilot.pause()
+        await stable(pilot)
+        assert isinstance(app.screen, CopyText)
+        assert str(app.screen.query_one("#copy-body", Static).render()) == copied
+        assert "pastes into a shell as one command" not in screen_text(app)
+
+
+async def test_restore_says_it_only_undoes_a_pending_deletion(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        backup = main.table.current
+        assert backup is not None
+        assert backup.state != "PENDING_DELETION"
+        await pilot.press("Y")
+        await pilot.pause()
+        await stable(pilot)
+        shown = screen_text(app)
+        assert "restore-backup command · undoes a pending deletion" in shown
+        assert f"fails for this backup: {backup.state}, not PENDING_DELETION" in shown
+
+
+def test_restore_is_told_as_undoing_a_pending_deletion() -> None:
+    pending = Backup.from_api({"BackupId": "backup-abcdefghij2", "BackupState": "PENDING_DELETION"})
+    ready = Backup.from_api({"BackupId": "backup-abcdefghij2", "BackupState": "READY"})
+    for backup, warning in [
+        (pending, ""),
+        (ready, "fails for this backup: READY, not PENDING_DELETION"),
+    ]:
+        choices = copy_choices(backup, region=None, profile=None)
+        (restore,) = [c for c in choices if c.key == "restore"]
+        assert restore.label == "restore-backup command"  # the clipboard message is unchanged
+        assert restore.note == "undoes a pending deletion"
+        assert restore.warning == warning
+        assert restore.is_command
+        assert all(not c.warning for c in choices if c.key != "restore")

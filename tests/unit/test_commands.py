@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from botocore import xform_name
 
 from tui.backups import Backup, BackupQuery, clean
-from tui.backups.commands import COMMAND_KEYS, backup_json, cli_commands
+from tui.backups.commands import COMMAND_KEYS, backup_json, cli_commands, continued
 from tui.backups.export import ExportContext, export_json
 
 NORMAL = Backup.from_api(
@@ -114,6 +115,49 @@ def test_hostile_profile_and_region_are_quoted() -> None:
     assert _value_after(argv, "--region") == "us-east-1 && id"
     assert _value_after(argv, "--profile") == "dev$(id) [0m"
     assert len(argv) == 9
+
+
+def _pasted(shown: str) -> list[str]:
+    """The words a shell reads from `shown`: a `\\` at a line end joins the lines."""
+    return shlex.split(shown.replace("\\\n", ""))
+
+
+def test_continued_puts_each_option_on_a_line_of_its_own() -> None:
+    command = cli_commands(NORMAL, region="us-east-1", profile=None)["copy"]
+    assert continued(command) == (
+        "aws cloudhsmv2 copy-backup-to-region \\\n"
+        "  --destination-region '<DESTINATION-REGION>' \\\n"
+        "  --backup-id backup-abcdefghij2 \\\n"
+        "  --region us-east-1"
+    )
+    assert continued("aws cloudhsmv2 describe-backups") == "aws cloudhsmv2 describe-backups"
+
+
+def test_continued_runs_in_bash_as_the_one_line_command() -> None:
+    """Pasted into bash, the lines are one command with the one-line command's arguments."""
+    for command in cli_commands(NORMAL, region="us-east-1", profile="prod-admin").values():
+        script = "aws() { printf '%s\\0' \"$@\"; }\n" + continued(command) + "\n"
+        ran = subprocess.run(["bash", "-c", script], capture_output=True, check=True, text=True)
+        assert ["aws", *ran.stdout.split("\0")[:-1]] == shlex.split(command)
+
+
+@pytest.mark.parametrize(
+    "backup_id",
+    [
+        "backup-abcdefghij2; rm -rf ~ #",
+        "backup-x'\"; touch /tmp/pwned; echo '",
+        "backup-x --region evil \\",
+        "--endpoint-url=https://evil.example",
+        "backupIds=a,b",
+    ],
+)
+def test_continued_keeps_every_argument_of_a_hostile_command(backup_id: str) -> None:
+    backup = Backup.from_api({"BackupId": backup_id, "HsmType": "hsm1.medium"})
+    for command in cli_commands(backup, region="us-east-1", profile="dev x").values():
+        shown = continued(command)
+        assert _pasted(shown) == shlex.split(command)
+        assert all(line.endswith(" \\") for line in shown.split("\n")[:-1])
+        subprocess.run(["bash", "-n", "-c", shown], check=True)  # parsed, never run
 
 
 def test_backup_json_is_one_entry_of_a_json_export(tmp_path: Path) -> None:

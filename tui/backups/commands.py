@@ -89,6 +89,27 @@ def cli_commands(
     return {key: commands[key] + suffix for key in COMMAND_KEYS}
 
 
+def continued(command: str, indent: str = "  ") -> str:
+    """`command` with each `--option value` on a line of its own, every line but the last
+    ending in ` \\`: a shell reads the lines as one command.
+
+    For showing a command too wide for the screen: a line the terminal wraps pastes as two
+    commands, the first one truncated. The words are the shell's own (the command is split as
+    a shell would and each group quoted again), so the arguments are exactly the one-line
+    command's; a command the shell could not split is returned as it is.
+    """
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    groups: list[list[str]] = [[]]
+    for word in words:
+        if word.startswith("--") and groups[-1]:
+            groups.append([])
+        groups[-1].append(word)
+    return " \\\n".join((indent if i else "") + shlex.join(g) for i, g in enumerate(groups))
+
+
 def pick_text(backup: Backup, fmt: str) -> str:
     """What --pick prints for `backup`: its ID, its ARN or its JSON, without control bytes."""
     if fmt == "arn":

@@ -7,29 +7,41 @@ select by hand instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.backups import Backup
 from tui.backups.clipboard import clean_multiline
-from tui.backups.commands import COMMAND_KEYS, backup_json, cli_commands
+from tui.backups.commands import COMMAND_KEYS, backup_json, cli_commands, continued
+from tui.backups.sanitize import clean
 
 
 @dataclass(frozen=True)
 class CopyChoice:
-    """One thing the menu offers: its label, and the text that would be copied."""
+    """One thing the menu offers: its label, the text that would be copied, and what to know
+    before running it (`note`: what it does; `warning`: why it would fail for this backup)."""
 
     key: str
     label: str
     text: str
+    note: str = ""
+    warning: str = ""
+
+    @property
+    def is_command(self) -> bool:
+        """An `aws` command line: the text view may show it in continuation lines."""
+        return self.key in COMMAND_KEYS
 
 
 def copy_choices(backup: Backup, *, region: str | None, profile: str | None) -> list[CopyChoice]:
@@ -46,7 +58,17 @@ def copy_choices(backup: Backup, *, region: str | None, profile: str | None) -> 
         choices.append(CopyChoice("arn", "ARN", backup.arn))
     choices.append(CopyChoice("json", "The backup as JSON", backup_json(backup)))
     choices += [CopyChoice(key, names[key], commands[key]) for key in COMMAND_KEYS]
-    return choices
+    return [_restore_told(c, backup) if c.key == "restore" else c for c in choices]
+
+
+def _restore_told(choice: CopyChoice, backup: Backup) -> CopyChoice:
+    """restore-backup only takes a backup in PENDING_DELETION back to READY: say so, and say
+    when this backup is in another state (the API would refuse it)."""
+    warning = ""
+    if backup.state != "PENDING_DELETION":
+        state = clean(backup.state or "state unknown")
+        warning = f"fails for this backup: {state}, not PENDING_DELETION"
+    return replace(choice, note="undoes a pending deletion", warning=warning)
 
 
 class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
@@ -65,13 +87,9 @@ class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="copy-menu") as box:
             box.border_title = "Copy"
-            yield OptionList(
-                *(
-                    Option(Text.assemble((c.label, "bold"), "\n  ", (_preview(c.text), "dim")))
-                    for c in self.choices
-                ),
-                id="copy-options",
-            )
+            yield OptionList(*(Option(_prompt(c)) for c in self.choices), id="copy-options")
+            # Docked to the bottom (styles/app.tcss), with the list scrolling above it: the
+            # hint is the only place `t` is told, so it stays on screen at 80x24 too.
             yield Static(
                 Text("Enter copies · t shows it as text to select · Esc closes", "dim"),
                 id="copy-hint",
@@ -89,32 +107,101 @@ class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
         self.dismiss(None)
 
 
+def _prompt(choice: CopyChoice) -> Text:
+    """Label (and note), then a one-line preview, then the warning if any.
+
+    Each is one line: the list's CSS cuts a long one with an ellipsis instead of wrapping it.
+    """
+    prompt = Text.assemble((choice.label, "bold"))
+    if choice.note:
+        prompt.append(f" · {choice.note}")
+    prompt.append_text(Text.assemble("\n  ", (_preview(choice.text), "dim")))
+    if choice.warning:
+        prompt.append_text(Text.assemble("\n  ", (choice.warning, "italic")))
+    return prompt
+
+
 def _preview(text: str) -> str:
-    """The first line of `text`, short enough for the menu (never markup: it is a Text)."""
+    """The first line of `text` (never markup: it is a Text). The list cuts it to its width;
+    this only keeps a huge one from being laid out whole."""
     first = clean_multiline(text).split("\n", 1)[0]
-    return first if len(first) <= 70 else first[:69] + "…"
+    return first if len(first) <= 200 else first[:199] + "…"
+
+
+#: Shown above a command split into continuation lines (one short line, fits 80 columns).
+CONTINUED_NOTE = "Lines end in \\ so it pastes into a shell as one command."
+
+
+class CommandBody(Static):
+    """A one-line shell command, shown on one line when it fits the width, else in
+    continuation lines (`continued`), which a shell reads as the same command."""
+
+    @dataclass
+    class Fitted(Message):
+        """The command was laid out for a new width: `continued` when split into lines."""
+
+        body: CommandBody
+        continued: bool
+
+        @property
+        def control(self) -> CommandBody:
+            return self.body
+
+    def __init__(self, command: str, *, id: str | None = None) -> None:
+        super().__init__(Text(command), id=id)
+        self.command = command
+        self.continued = False
+
+    def on_resize(self) -> None:
+        width = self.content_region.width
+        if width <= 0:
+            return
+        split = cell_len(self.command) > width
+        if split != self.continued:
+            self.continued = split
+            self.update(Text(continued(self.command) if split else self.command))
+        self.post_message(self.Fitted(self, split))
 
 
 class CopyText(ModalScreen[None]):
     """The text itself, to select with the mouse (Shift+drag in most terminals) when OSC 52
-    cannot carry it: too big for one sequence, or a terminal that ignores it."""
+    cannot carry it: too big for one sequence, or a terminal that ignores it.
+
+    A command too wide for the view is shown in continuation lines (CommandBody): a line the
+    terminal wraps would be selected with a newline in it, and paste as a truncated command.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="copy.text.close"),
     ]
 
-    def __init__(self, title: str, text: str, reason: str | None = None) -> None:
+    def __init__(
+        self, title: str, text: str, reason: str | None = None, *, command: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.text = clean_multiline(text)
         self.reason = reason
+        self.command = command and "\n" not in self.text
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="copy-text") as box:
-            box.border_title = f"{self.title_text} — Esc closes"
+            # No scrollbar in this view (styles/app.tcss): say how to scroll instead.
+            keys = "Esc closes" if self.command else "↑↓ PgUp PgDn scroll · Esc closes"
+            box.border_title = f"{self.title_text} — {keys}"
             if self.reason:
                 yield Static(Text(self.reason, "bold"), id="copy-reason")
-            yield Static(Text(self.text), id="copy-body")
+            if self.command:
+                note = Static(Text(CONTINUED_NOTE, "dim"), id="copy-note")
+                note.display = False
+                yield note
+                yield CommandBody(self.text, id="copy-body")
+            else:
+                yield Static(Text(self.text), id="copy-body")
+
+    @on(CommandBody.Fitted)
+    def _say_how_it_is_shown(self, event: CommandBody.Fitted) -> None:
+        self.query_one("#copy-note").display = event.continued
 
     def action_close(self) -> None:
         self.dismiss(None)

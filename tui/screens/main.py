@@ -705,13 +705,13 @@ class MainScreen(Screen[None]):
         def chosen(result: tuple[CopyChoice, bool] | None) -> None:
             if result is not None:
                 choice, show = result
-                self._copy(choice.text, choice.label, show=show)
+                self._copy(choice.text, choice.label, show=show, command=choice.is_command)
 
         self.app.push_screen(CopyMenu(backup.backup_id, choices), chosen)
 
-    def _copy(self, text: str, what: str, *, show: bool) -> None:
+    def _copy(self, text: str, what: str, *, show: bool, command: bool = False) -> None:
         if show:
-            self.app.push_screen(CopyText(what, text))
+            self.app.push_screen(CopyText(what, text, command=command))
             return
         cast("HsmBackupsApp", self.app).copy_out(text, what)
 

@@ -20,7 +20,7 @@ from textual.content import Content
 
 from tui.backups import BackupQuery, clean, invalid_backup_ids
 from tui.backups.profiles import list_profiles
-from tui.screens.copy import copy_choices
+from tui.screens.copy import CopyChoice, copy_choices
 from tui.screens.main import MainScreen
 from tui.screens.switching import NOT_IN_DEMO, apply_query, switch_profile, switch_region
 
@@ -160,13 +160,20 @@ def browser_commands(main: MainScreen, profiles: list[str]) -> list[Command]:
             commands.append(
                 Command(
                     f"Copy {_lower_first(choice.label)}",
-                    "Of the highlighted backup, to the clipboard (OSC 52; Y shows it as text)",
+                    _copy_help(choice),
                     partial(app.copy_out, choice.text, choice.label),
                 )
             )
     for command in (*region_commands(main), *profile_commands(main, profiles)):
         commands.append(Command(command.name, command.help, command.run, discover=False))
     return commands
+
+
+def _copy_help(choice: CopyChoice) -> str:
+    """What the hit says under its name; restore-backup says what it is for, and when it fails."""
+    if choice.note:
+        return "; ".join(filter(None, (choice.note.capitalize(), choice.warning)))
+    return "Of the highlighted backup, to the clipboard (OSC 52; Y shows it as text)"
 
 
 def _lower_first(label: str) -> str:
