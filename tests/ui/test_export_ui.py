@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Input, RadioButton, Static
 
 from tests.ui.conftest import NOW, AppFactory
-from tests.ui.helpers import screen_text, settle, until
+from tests.ui.helpers import focus_of, screen_text, settle, until
 from tui import __version__
 from tui.app import HsmBackupsApp
 from tui.backups import BackupQuery, clean
@@ -256,6 +257,38 @@ async def test_enter_on_the_format_choice_does_not_answer_the_overwrite_question
         assert dialog.confirming == target, "still asking: only y / n / Esc answer"
         assert not dialog.writing
         assert target.read_text(encoding="utf-8") == "precious\n"
+
+
+async def test_the_dialog_always_opens_in_the_file_name(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never in the format choice, not even for a moment (it is first in the layout).
+
+    Textual focuses a new screen's first focusable widget before `on_mount` runs, so the format
+    choice held the focus for a moment on every opening. Every focus change is recorded.
+    """
+    focused: list[str | None] = []
+    set_focus = ExportScreen.set_focus
+
+    def recording(screen: ExportScreen, widget: Widget | None, *args: Any, **kw: Any) -> None:
+        focused.append(None if widget is None else widget.id)
+        set_focus(screen, widget, *args, **kw)
+
+    monkeypatch.setattr(ExportScreen, "set_focus", recording)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _open(pilot)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, FormatChoice)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        focused.clear()
+        dialog = await _open(pilot)
+        path_input = dialog.query_one("#export-path", Input)
+        assert focus_of(app) is path_input
+        assert path_input.cursor_position == len(path_input.value)
+        assert set(focused) == {"export-path"}, f"focus went through {focused}"
 
 
 async def test_an_existing_file_is_only_replaced_after_a_yes(

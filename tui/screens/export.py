@@ -113,6 +113,10 @@ class FormatChoice(RadioSet):
 class ExportScreen(ModalScreen[Path | None]):
     """The path and format of an export; an existing file is replaced only after a yes."""
 
+    #: Textual focuses a new screen's first focusable widget ("*": the format choice) before
+    #: `on_mount` runs; every opening starts in the file name instead, from the first moment.
+    AUTO_FOCUS = "#export-path"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Cancel", id="export.cancel"),
         Binding("enter", "submit", "Export", show=False, id="export.submit"),
@@ -165,7 +169,7 @@ class ExportScreen(ModalScreen[Path | None]):
     def on_mount(self) -> None:
         path_input = self.query_one("#export-path", Input)
         path_input.cursor_position = len(path_input.value)
-        self.set_focus(path_input)
+        self.set_focus(path_input)  # AUTO_FOCUS is skipped while the terminal is unfocused
 
     # ---- the form ---------------------------------------------------------------------------
 
