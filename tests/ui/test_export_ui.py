@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 from textual.widgets import Input, RadioButton, Static
 
 from tests.ui.conftest import NOW, AppFactory
-from tests.ui.helpers import screen_text, settle, until
+from tests.ui.helpers import focus_of, screen_text, settle, until
 from tui import __version__
 from tui.app import HsmBackupsApp
 from tui.backups import BackupQuery, clean
@@ -23,7 +24,7 @@ from tui.backups import export as export_module
 from tui.backups.demo import DEMO_HOME_REGION, WorldSpec
 from tui.backups.demo_data import HOSTILE_VALUES
 from tui.screens import MainScreen
-from tui.screens.export import ExportScreen
+from tui.screens.export import ExportScreen, FormatChoice
 
 DEFAULT_NAME = f"hsm-backups-{NOW:%Y%m%d-%H%M%S}"
 
@@ -194,6 +195,100 @@ async def test_the_suggested_name_is_in_the_current_directory_and_follows_the_fo
         await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
         doc = json.loads((tmp_path / "typed.json").read_text(encoding="utf-8"))
         assert doc["query"]["count"] == len(doc["backups"]) > 0
+
+
+async def test_enter_exports_from_the_format_choice(make_app: AppFactory, tmp_path: Path) -> None:
+    """The steps of the trial that found Enter doing nothing there (the radio set kept it)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await settle(pilot)
+        dialog = await _open(pilot)
+        await pilot.press("shift+tab")
+        assert app.focused is dialog.query_one("#export-format", FormatChoice)
+        await pilot.press("right", "space")
+        assert dialog.format == "json"
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
+        doc = json.loads((tmp_path / f"{DEFAULT_NAME}.json").read_text(encoding="utf-8"))
+        assert [b["BackupId"] for b in doc["backups"]] == [b.backup_id for b in main.table.rows]
+        assert doc["query"]["count"] == len(main.table.rows)
+
+
+async def test_the_arrows_pick_the_format_so_enter_writes_what_is_shown(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """A highlight that is not the pick would make Enter write the format not shown as chosen."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        path_input = dialog.query_one("#export-path", Input)
+        await pilot.press("shift+tab", "right")
+        assert dialog.query_one("#export-json", RadioButton).value
+        assert path_input.value == str(tmp_path / f"{DEFAULT_NAME}.json")
+        await pilot.press("left")
+        assert dialog.format == "csv"
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
+        assert [p.name for p in tmp_path.iterdir()] == [f"{DEFAULT_NAME}.csv"]
+
+
+async def test_enter_on_the_format_choice_does_not_answer_the_overwrite_question(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """Enter exports from anywhere but the question, where only y, n, Esc and its buttons act."""
+    target = tmp_path / "precious.csv"
+    target.write_text("precious\n", encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        await _type_path(pilot, target)
+        await pilot.press("enter")
+        await _answer(pilot)
+        assert dialog.confirming == target
+        for _ in range(4):
+            if isinstance(app.focused, FormatChoice):
+                break
+            await pilot.press("shift+tab")
+        assert isinstance(app.focused, FormatChoice)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert dialog.confirming == target, "still asking: only y / n / Esc answer"
+        assert not dialog.writing
+        assert target.read_text(encoding="utf-8") == "precious\n"
+
+
+async def test_the_dialog_always_opens_in_the_file_name(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never in the format choice, not even for a moment (it is first in the layout).
+
+    Textual focuses a new screen's first focusable widget before `on_mount` runs, so the format
+    choice held the focus for a moment on every opening. Every focus change is recorded.
+    """
+    focused: list[str | None] = []
+    set_focus = ExportScreen.set_focus
+
+    def recording(screen: ExportScreen, widget: Widget | None, *args: Any, **kw: Any) -> None:
+        focused.append(None if widget is None else widget.id)
+        set_focus(screen, widget, *args, **kw)
+
+    monkeypatch.setattr(ExportScreen, "set_focus", recording)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await _open(pilot)
+        await pilot.press("shift+tab")
+        assert isinstance(app.focused, FormatChoice)
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+        focused.clear()
+        dialog = await _open(pilot)
+        path_input = dialog.query_one("#export-path", Input)
+        assert focus_of(app) is path_input
+        assert path_input.cursor_position == len(path_input.value)
+        assert set(focused) == {"export-path"}, f"focus went through {focused}"
 
 
 async def test_an_existing_file_is_only_replaced_after_a_yes(

@@ -81,11 +81,45 @@ def rows_text(count: int, context: ExportContext) -> str:
     return text
 
 
+class FormatChoice(RadioSet):
+    """CSV or JSON. Enter is the dialog's (it exports); the arrows pick, as Space does.
+
+    A plain RadioSet keeps Enter to toggle its highlighted button, so Enter did nothing here
+    although the dialog says "Enter exports". Its arrows only move a highlight; with Enter
+    exporting, a highlight that is not the pick would write the format the user did not see
+    chosen, so here the highlight is the pick.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.submit", "Export", show=False, id="export.format.submit"),
+    ]
+
+    def action_next_button(self) -> None:
+        super().action_next_button()
+        self._pick_highlighted()
+
+    def action_previous_button(self) -> None:
+        super().action_previous_button()
+        self._pick_highlighted()
+
+    def _pick_highlighted(self) -> None:
+        """Press the highlighted button; one already pressed stays pressed."""
+        if self._selected is not None:
+            button = self._nodes[self._selected]
+            if isinstance(button, RadioButton) and not button.value:
+                button.value = True
+
+
 class ExportScreen(ModalScreen[Path | None]):
     """The path and format of an export; an existing file is replaced only after a yes."""
 
+    #: Textual focuses a new screen's first focusable widget ("*": the format choice) before
+    #: `on_mount` runs; every opening starts in the file name instead, from the first moment.
+    AUTO_FOCUS = "#export-path"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Cancel", id="export.cancel"),
+        Binding("enter", "submit", "Export", show=False, id="export.submit"),
         Binding("y", "overwrite", "Overwrite", show=False, id="export.overwrite"),
         Binding("n", "keep", "Keep the file", show=False, id="export.keep"),
     ]
@@ -119,7 +153,7 @@ class ExportScreen(ModalScreen[Path | None]):
             yield Static(Text(rows_text(len(self.rows), self.context)), id="export-rows")
             with Horizontal(id="export-format-row"):
                 yield Label("Format", classes="export-label")
-                with RadioSet(id="export-format", compact=True):
+                with FormatChoice(id="export-format", compact=True):
                     yield RadioButton("CSV", value=True, id="export-csv")
                     yield RadioButton("JSON", id="export-json")
             yield Label("File", classes="export-label")
@@ -135,7 +169,7 @@ class ExportScreen(ModalScreen[Path | None]):
     def on_mount(self) -> None:
         path_input = self.query_one("#export-path", Input)
         path_input.cursor_position = len(path_input.value)
-        self.set_focus(path_input)
+        self.set_focus(path_input)  # AUTO_FOCUS is skipped while the terminal is unfocused
 
     # ---- the form ---------------------------------------------------------------------------
 
@@ -161,6 +195,15 @@ class ExportScreen(ModalScreen[Path | None]):
     @on(Button.Pressed, "#export-go")
     def _submitted(self) -> None:
         self.start(overwrite=False)
+
+    def action_submit(self) -> None:
+        """Enter where no widget takes it (the format choice passes it here): export.
+
+        The file name submits itself and a focused button presses itself; while the overwrite
+        question is shown, Enter belongs to its buttons and y / n / Esc, so it does nothing here.
+        """
+        if self.confirming is None:
+            self.start(overwrite=False)
 
     @on(Button.Pressed, "#export-cancel")
     def _cancelled(self) -> None:
