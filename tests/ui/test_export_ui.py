@@ -181,9 +181,13 @@ async def test_the_suggested_name_is_in_the_current_directory_and_follows_the_fo
         dialog = await _open(pilot)
         path_input = dialog.query_one("#export-path", Input)
         assert path_input.value == str(tmp_path / f"{DEFAULT_NAME}.csv")
+        assert "●▌ CSV" in screen_text(app)
+        assert "●▌ JSON" not in screen_text(app), "only the chosen format has its dot"
         dialog.query_one("#export-json", RadioButton).value = True
         await pilot.pause()
         assert path_input.value == str(tmp_path / f"{DEFAULT_NAME}.json")
+        assert "●▌ JSON" in screen_text(app)
+        assert "●▌ CSV" not in screen_text(app)
         await _type_path(pilot, "mine.txt")
         dialog.query_one("#export-csv", RadioButton).value = True
         await pilot.pause()

@@ -32,6 +32,7 @@ from tui.backups.export import (
     write_error_text,
 )
 from tui.timefmt import Clock
+from tui.widgets.marks import Choice
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -154,8 +155,8 @@ class ExportScreen(ModalScreen[Path | None]):
             with Horizontal(id="export-format-row"):
                 yield Label("Format", classes="export-label")
                 with FormatChoice(id="export-format", compact=True):
-                    yield RadioButton("CSV", value=True, id="export-csv")
-                    yield RadioButton("JSON", id="export-json")
+                    yield Choice("CSV", value=True, id="export-csv")
+                    yield Choice("JSON", id="export-json")
             yield Label("File", classes="export-label")
             yield Input(self.suggested, id="export-path", select_on_focus=False)
             yield Static(Text(""), id="export-message")

@@ -20,6 +20,7 @@ from tui.backups import (
     invalid_cluster_ids,
     split_ids,
 )
+from tui.widgets.marks import Tick
 
 #: Input id -> (query field, validator, what a bad entry is called)
 _ID_INPUTS = {
@@ -28,21 +29,6 @@ _ID_INPUTS = {
     "cluster-ids": ("cluster_ids", invalid_cluster_ids, "cluster ID"),
 }
 _NEVER = {"any": None, "yes": True, "no": False}
-
-
-class Tick(Checkbox):
-    """A checkbox marked only when ticked.
-
-    Textual draws an X in both states and tells them apart by colour alone: on a 16-colour or
-    no-colour terminal, four X under "none ticked = any" read as "all ticked".
-    """
-
-    def watch_value(self) -> None:
-        self.BUTTON_INNER = "X" if self.value else " "
-        super().watch_value()
-
-    def on_mount(self) -> None:
-        self.BUTTON_INNER = "X" if self.value else " "
 
 
 class FilterSidebar(VerticalScroll):
