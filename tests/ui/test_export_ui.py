@@ -464,3 +464,19 @@ async def test_with_no_rows_nothing_is_written_and_the_user_is_told(
         assert isinstance(app.screen, MainScreen)
         assert any("Nothing to export" in str(n.message) for n in app._notifications)
         assert list(tmp_path.iterdir()) == []
+
+
+async def test_q_in_the_name_is_a_letter_and_on_the_format_closes_the_dialog(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        await _type_path(pilot, "q")
+        assert dialog.query_one("#export-path", Input).value == "q"
+        await pilot.press("shift+tab")  # to the format choice
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running, "q closes the dialog, not the app"
+        assert isinstance(app.screen, MainScreen)

@@ -120,6 +120,9 @@ class ExportScreen(ModalScreen[Path | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Cancel", id="export.cancel"),
+        # q closes the dialog like the other dialogs' q, not the app (typed in the name, it
+        # is a letter: the Input takes it first).
+        Binding("q", "back", "Cancel", show=False, id="export.close"),
         Binding("enter", "submit", "Export", show=False, id="export.submit"),
         Binding("y", "overwrite", "Overwrite", show=False, id="export.overwrite"),
         Binding("n", "keep", "Keep the file", show=False, id="export.keep"),
