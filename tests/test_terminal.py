@@ -121,12 +121,12 @@ def prove_titles_reach_tmux(term: Terminal) -> None:
 
 
 def frame_intact(screen: str) -> bool:
-    """The app's own frame is all there: top bar, the three boxes, the footer."""
+    """The app's own frame is all there: top bar, the three boxes, the footer (Quit or Cancel)."""
     lines = screen.splitlines()
     return (
         re.match(UI_UP, lines[0].strip()) is not None
         and all(box in screen for box in ("─ Filters ─", "─ Backups ─", "─ Detail ─"))
-        and "q Quit" in lines[-1]
+        and ("q Quit" in lines[-1] or "q Cancel" in lines[-1])
     )
 
 
