@@ -22,7 +22,8 @@ What each figure measures, and how:
   the app's real worker path (``A``, load all); a gate holds the wire at each size. An append
   is the UI thread's CPU from the page's release to a repainted screen (with the cursor on the
   last row, the worst case: the scrollbar thumb moves), split into the app's own handling and
-  its frames. A cursor key is the UI thread's CPU from the action to the frame that shows the
+  its frames. Beside the RSS: the RSS before the first row, the bytes each row adds, and the
+  RSS after glibc's ``malloc_trim`` (freed memory the allocator still held). A cursor key is the UI thread's CPU from the action to the frame that shows the
   move; the detail pane follows in a later frame, reported beside it (``with_detail_pane_ms``).
 * ``load_all_ratio``: ``A`` over ~10k backups in a moto world, against a plain boto3 loop over
   the same pages with the same client settings, alternated three times. Then one more run with
@@ -206,6 +207,17 @@ def rss_mib() -> float:
     return 0.0
 
 
+def malloc_trimmed_rss() -> float | None:
+    """RSS once glibc hands its free arenas back: how much of the figure is freed-but-held."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        return None
+    return rss_mib()
+
+
 async def wait_for(pilot: Any, condition: Callable[[], bool], what: str, limit: float) -> None:
     deadline = time.perf_counter() + limit
     while not condition():
@@ -331,6 +343,7 @@ async def bench_table(dataset: Path) -> dict[str, Any]:
         main = app.main_screen
         table = main.table
         await wait_for(pilot, lambda: replay.waiting, "the first call", 30)
+        rss_empty = rss_mib()
         floor = await floor_ms(pilot)
         out["harness_floor_ms"] = {"value": round(floor, 3)}
         # Wait for rows without polling for them: a poll every millisecond while the app
@@ -401,7 +414,15 @@ async def bench_table(dataset: Path) -> dict[str, Any]:
             }
             log(f"append at {size}: {median(samples)} ms")
 
-        out["rss_100k_mib"] = {"value": rss_mib(), "rows": len(table.rows)}
+        rss = rss_mib()
+        out["rss_100k_mib"] = {
+            "value": rss,
+            "rows": len(table.rows),
+            # What the process holds before its first row, and what each row adds on top.
+            "before_any_row_mib": rss_empty,
+            "per_row_bytes": round((rss - rss_empty) * 1024 * 1024 / len(table.rows)),
+            "after_malloc_trim_mib": malloc_trimmed_rss(),
+        }
 
         # The UI thread's CPU clock at every compositor refresh (a frame sent to the terminal).
         frames: list[float] = []
