@@ -232,3 +232,39 @@ def test_restore_is_told_as_undoing_a_pending_deletion() -> None:
         assert restore.warning == warning
         assert restore.is_command
         assert all(not c.warning for c in choices if c.key != "restore")
+
+
+async def test_json_text_is_never_folded_and_a_wide_line_is_said_to_run_on(
+    make_app: AppFactory,
+) -> None:
+    """A value folded onto two rows would be selected with a newline inside a JSON string."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = '{\n  "BackupArn": "' + "a" * 150 + '"\n}'
+        app.push_screen(CopyText("The backup as JSON", text))
+        await pilot.pause()
+        await stable(pilot)
+        shown = screen_text(app)
+        assert "Long lines go on to the right" in shown
+        row = next(line for line in shown.splitlines() if '"BackupArn"' in line)
+        assert row.rstrip().endswith("a" * 20)  # cut at the screen's edge, not folded
+        assert not any(
+            line.strip() == "a" * len(line.strip()) and line.strip() for line in shown.splitlines()
+        )
+        await pilot.press("end")
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        view = app.screen.query_one("#copy-text")
+        assert view.scroll_x > 0
+
+
+async def test_json_text_that_fits_has_no_note(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        app.push_screen(CopyText("The backup as JSON", '{\n  "BackupId": "backup-x"\n}'))
+        await pilot.pause()
+        await stable(pilot)
+        assert "Long lines go on to the right" not in screen_text(app)
+        assert '  "BackupId": "backup-x"' in screen_text(app)

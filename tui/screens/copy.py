@@ -130,6 +130,8 @@ def _preview(text: str) -> str:
 
 #: Shown above a command split into continuation lines (one short line, fits 80 columns).
 CONTINUED_NOTE = "Lines end in \\ so it pastes into a shell as one command."
+#: Shown above text with a line wider than the view (kept whole: see CopyText).
+WIDE_NOTE = "Long lines go on to the right (← → scroll): select them in a wider terminal."
 
 
 class CommandBody(Static):
@@ -169,6 +171,8 @@ class CopyText(ModalScreen[None]):
 
     A command too wide for the view is shown in continuation lines (CommandBody): a line the
     terminal wraps would be selected with a newline in it, and paste as a truncated command.
+    Other text (JSON) is never folded either: a newline inside a JSON string breaks it, so a
+    line wider than the view runs on to the right, and a note says so.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -191,17 +195,28 @@ class CopyText(ModalScreen[None]):
             box.border_title = f"{self.title_text} — {keys}"
             if self.reason:
                 yield Static(Text(self.reason, "bold"), id="copy-reason")
+            note = Static(Text(CONTINUED_NOTE if self.command else WIDE_NOTE, "dim"))
+            note.id = "copy-note"
+            note.display = False
+            yield note
             if self.command:
-                note = Static(Text(CONTINUED_NOTE, "dim"), id="copy-note")
-                note.display = False
-                yield note
                 yield CommandBody(self.text, id="copy-body")
             else:
-                yield Static(Text(self.text), id="copy-body")
+                box.add_class("-unfolded")
+                yield Static(Text(self.text, no_wrap=True, overflow="ignore"), id="copy-body")
 
     @on(CommandBody.Fitted)
     def _say_how_it_is_shown(self, event: CommandBody.Fitted) -> None:
         self.query_one("#copy-note").display = event.continued
+
+    def on_resize(self) -> None:
+        if not self.command:
+            self.call_after_refresh(self._note_wide_lines)
+
+    def _note_wide_lines(self) -> None:
+        widest = max((cell_len(line) for line in self.text.split("\n")), default=0)
+        view = self.query_one("#copy-text").content_region.width
+        self.query_one("#copy-note").display = widest > view
 
     def action_close(self) -> None:
         self.dismiss(None)
