@@ -172,6 +172,22 @@ async def test_an_invalid_filter_keeps_the_overlay_open_and_shows_the_text(
         assert "not a backup ID: oops" in screen_text(app)
 
 
+async def test_esc_out_of_an_invalid_filter_says_it_was_not_applied(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=SMALL) as pilot:
+        main = await settle(pilot)
+        shown = [b.backup_id for b in main.table.rows]
+        await pilot.press("slash", *"oops", "escape")
+        await pilot.pause()
+        assert focus_of(app) is main.table, "Esc still goes back to the table"
+        said = [str(n.message) for n in app._notifications]
+        assert any("Filters not applied (not a backup ID: oops)" in m for m in said), said
+        assert any("still shows the last valid query" in m for m in said)
+        assert [b.backup_id for b in main.table.rows] == shown
+
+
 async def test_the_table_marks_cells_cut_by_the_edge_with_an_ellipsis(
     make_app: AppFactory,
 ) -> None:

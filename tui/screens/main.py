@@ -736,8 +736,18 @@ class MainScreen(Screen[None]):
         if self.settings.pick is not None and self.focused is self.table:
             self.app.exit(None, return_code=1)  # Esc on the table: picked nothing
             return
-        if self.focused is not None and self.query_one(FilterSidebar) in self.focused.ancestors:
-            self.query_one(FilterSidebar).apply_now()
+        sidebar = self.query_one(FilterSidebar)
+        if self.focused is not None and sidebar in self.focused.ancestors:
+            sidebar.apply_now()
+            if problems := sidebar.problems():
+                # Leaving (at 80x24 the overlay closes) must not look like the filter applied.
+                self.notify(
+                    f"Filters not applied ({'; '.join(problems)}): the table still shows the "
+                    "last valid query. / to fix.",
+                    severity="warning",
+                    timeout=6,
+                    markup=False,
+                )
         self.panel.leave()
         self.remove_class("-filters-open")
         self.set_focus(self.table)

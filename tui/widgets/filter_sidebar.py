@@ -174,6 +174,14 @@ class FilterSidebar(VerticalScroll):
             sort_ascending=self.query_one("#sort", Select).value == "asc",
         )
 
+    def problems(self) -> list[str]:
+        """What keeps the form from applying, as its fields say it ("not a backup ID: q")."""
+        return [
+            str(self.query_one(f"#{input_id}-error", Static).render())
+            for input_id in _ID_INPUTS
+            if self.query_one(f"#{input_id}", Input).has_class("-invalid")
+        ]
+
     def _flag(self, input_id: str, bad: list[str], name: str) -> None:
         """Mark an ID field invalid in place, naming the offending entries literally."""
         widget = self.query_one(f"#{input_id}", Input)
