@@ -115,7 +115,7 @@ async def test_e_writes_the_loaded_rows_as_csv_with_the_query_in_comment_lines(
             f"# count: {n}",
         ]
         note = next(x for x in app._notifications if x.title == "Exported")
-        assert note.message == f"{n} backups written to {target} (CSV)."
+        assert note.message == f"{n} backups written to ./{target.name} (CSV)."
 
 
 async def test_json_keeps_the_api_order_and_a_header_object(
@@ -199,6 +199,8 @@ async def test_the_suggested_name_is_in_the_current_directory_and_follows_the_fo
         await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
         doc = json.loads((tmp_path / "typed.json").read_text(encoding="utf-8"))
         assert doc["query"]["count"] == len(doc["backups"]) > 0
+        note = next(x for x in app._notifications if x.title == "Exported")
+        assert str(note.message).endswith("written to ./typed.json (JSON)."), note.message
 
 
 async def test_enter_exports_from_the_format_choice(make_app: AppFactory, tmp_path: Path) -> None:

@@ -40,6 +40,15 @@ if TYPE_CHECKING:
 FORMATS = ("csv", "json")
 
 
+def short_path(path: Path) -> str:
+    """`path` as short as it is unambiguous: ./name under the current directory, ~/… under
+    home. A toast is narrow at 80x24, and a long absolute path there breaks mid-name."""
+    for base, prefix in ((Path.cwd(), "."), (Path.home(), "~")):
+        if path.is_relative_to(base):
+            return f"{prefix}/{path.relative_to(base)}"
+    return str(path)
+
+
 class ExportFailed(Exception):
     """Writing failed; the message says why and what to do (made in the thread: it may stat)."""
 
@@ -314,8 +323,9 @@ class ExportScreen(ModalScreen[Path | None]):
             done = worker.result
             assert isinstance(done, Path)
             noun = "backup" if len(self.rows) == 1 else "backups"
+            kind = self.format.upper()
             self.app.notify(
-                clean(f"{len(self.rows)} {noun} written to {done} ({self.format.upper()})."),
+                clean(f"{len(self.rows)} {noun} written to {short_path(done)} ({kind})."),
                 title="Exported",
                 timeout=6,
                 markup=False,
