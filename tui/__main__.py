@@ -114,7 +114,7 @@ def parser() -> argparse.ArgumentParser:
         help="colour theme, remembered for the next runs: hsm-dark, hsm-light, hsm-16 (the "
         "terminal's 16 colours), hsm-mono (no colour) or one of Textual's; 'auto' forgets the "
         "saved one. Default: hsm-mono under NO_COLOR, hsm-16 on a 16-colour terminal, else "
-        "hsm-dark. Ctrl+P 'Change theme' switches while running",
+        "hsm-dark. Ctrl+P 'Theme' switches while running",
     )
     p.add_argument(
         "--no-watch",

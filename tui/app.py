@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,8 +17,15 @@ from textual.command import Provider
 from textual.filter import Monochrome, NoColor
 from textual.message import Message
 
-from tui.backups import BackupSource
-from tui.backups.clipboard import ClipboardTooLarge, in_tmux, osc52, osc52_doubtful
+from tui.backups import BackupSource, clean
+from tui.backups.clipboard import (
+    ClipboardTooLarge,
+    in_tmux,
+    osc52,
+    osc52_doubtful,
+    tmux_doubt,
+    tmux_option,
+)
 from tui.config import ConfigKeeper, config_path
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
@@ -98,6 +105,8 @@ class HsmBackupsApp(App[str]):
         self.animation_level = "none"
         #: Where TMUX, TERM and friends are read (tests pass their own).
         self.environ: Mapping[str, str] = os.environ
+        #: Reads a tmux option (tests stand in for tmux).
+        self.tmux_option: Callable[[str], str | None] = tmux_option
         self._start_looks(config_file or config_path())
 
     # ---- looks: theme and time mode, remembered in the config file ------------------------------
@@ -130,7 +139,7 @@ class HsmBackupsApp(App[str]):
             self.remembered.change(theme=None if flag == AUTO else flag)
 
     def watch_theme(self, theme: str) -> None:
-        """A theme chosen in the palette (Change theme) is remembered for the next run."""
+        """A theme chosen in the palette (Theme) is remembered for the next run."""
         self._update_mono()
         if self._remembering:
             self.remembered.change(theme=theme)
@@ -163,7 +172,7 @@ class HsmBackupsApp(App[str]):
         self.show_times()
         self.remembered.change(time_mode=self.time_mode)
         self._save_config()
-        self.notify(f"Times in {time_mode_label(self.time_mode)} (t changes).", timeout=2)
+        self.notify(f"Times {time_mode_label(self.time_mode)} (t changes).", timeout=2)
 
     def show_times(self) -> None:
         """The browser's table and detail show times in the current mode (also at its start)."""
@@ -226,11 +235,27 @@ class HsmBackupsApp(App[str]):
             return None
         if self._driver is not None:
             self._driver.write(data.decode("ascii"))
-        message = f"Copied {what} to the clipboard (OSC 52)."
-        if (doubt := osc52_doubtful(environ)) is not None:
-            message += f" It may not arrive: {doubt}. Y then t shows it to select instead."
-        self.notify(message, title="Copied", timeout=4, markup=False)
+        # The value itself when it is short and one line: the user sees what they will paste.
+        short = "\n" not in text and len(text) <= 40
+        message = f"{what} {clean(text)} copied" if short else f"{what} copied"
+        message += " to the clipboard (OSC 52)."
+        doubt = osc52_doubtful(environ)
+        if doubt is None and in_tmux(environ):
+            self._say_copied_in_tmux(message)
+        else:
+            self._say_copied(message, doubt)
         return data
+
+    @work(thread=True, group="tmux", exit_on_error=False, description="tmux clipboard options")
+    def _say_copied_in_tmux(self, message: str) -> None:
+        """Ask tmux (a subprocess, so off the UI thread) whether it lets either sequence out."""
+        doubt = tmux_doubt(self.tmux_option)
+        self.call_from_thread(self._say_copied, message, doubt)
+
+    def _say_copied(self, message: str, doubt: str | None) -> None:
+        if doubt is not None:
+            message += f" It may not arrive: {doubt}. Y then t shows it to select instead."
+        self.notify(message, title="Copied", timeout=4 if doubt is None else 10, markup=False)
 
     def _palette_key(self) -> Binding:
         """Textual's own palette key, which no BINDINGS list of ours holds."""

@@ -1,6 +1,6 @@
 """The app's own themes, and which theme a run starts with (flag, NO_COLOR, saved, terminal).
 
-Textual's own themes stay available next to these, in the command palette's "Change theme".
+Textual's own themes stay available next to these, in the command palette's "Theme".
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from tui.timefmt import Clock, relative, stamp, utc_now
 TIME_MODES = ("utc", "local", "relative")
 
 _TITLES = {"utc": "UTC", "local": "local", "relative": "age"}
-_LABELS = {"utc": "UTC", "local": "local time", "relative": "relative"}
+_LABELS = {"utc": "in UTC", "local": "in local time", "relative": "as ages"}
 
 #: Longest zone suffix: an abbreviation of up to 5 letters or an offset such as `+05:30`.
 _SUFFIX_WIDTH = 6
@@ -108,7 +108,7 @@ def column_title(mode: str, name: str = "Created") -> str:
 
 
 def time_mode_label(mode: str) -> str:
-    """The mode in words for a status or help line: `UTC`, `local time`, `relative`."""
+    """The mode as words that follow "Times": `in UTC`, `in local time`, `as ages`."""
     return _LABELS[_known(mode)]
 
 

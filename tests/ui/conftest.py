@@ -127,6 +127,8 @@ def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
             clock=kw.pop("clock", lambda: NOW),
             **kw,
         )
-        return build_app(settings, BackupSource(profile=settings.profile, session_factory=factory))
+        app = build_app(settings, BackupSource(profile=settings.profile, session_factory=factory))
+        app.tmux_option = lambda _name: None  # a developer's own tmux is never asked
+        return app
 
     return make

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import shlex
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
 from tests.ui.conftest import AppFactory
-from tests.ui.helpers import screen_text, settle, stable
+from tests.ui.helpers import screen_text, settle, stable, until
 from tui.app import HsmBackupsApp
-from tui.backups import Backup
+from tui.backups import Backup, BackupQuery
 from tui.screens.copy import CopyMenu, CopyText, copy_choices
 
 
@@ -58,7 +59,8 @@ async def test_y_copies_the_highlighted_id_as_osc52(make_app: AppFactory) -> Non
         await pilot.press("y")
         await pilot.pause()
         assert "".join(written) == _osc52(backup.backup_id)
-        assert any("Copied backup ID" in str(n.message) for n in app._notifications)
+        said = [str(n.message) for n in app._notifications]
+        assert f"Backup ID {backup.backup_id} copied to the clipboard (OSC 52)." in said, said
 
 
 async def test_inside_tmux_both_the_plain_and_the_passthrough_sequence_go_out(
@@ -76,6 +78,32 @@ async def test_inside_tmux_both_the_plain_and_the_passthrough_sequence_go_out(
         plain = _osc52(backup.backup_id)
         wrapped = "\x1bPtmux;" + plain.replace("\x1b", "\x1b\x1b") + "\x1b\\"
         assert "".join(written) == plain + wrapped
+
+
+@pytest.mark.parametrize(
+    ("options", "warned"),
+    [
+        ({"set-clipboard": "external", "allow-passthrough": "off"}, True),  # tmux's defaults
+        ({"set-clipboard": "off", "allow-passthrough": "off"}, True),
+        ({"set-clipboard": "on", "allow-passthrough": "off"}, False),
+        ({"set-clipboard": "external", "allow-passthrough": "on"}, False),
+        ({"set-clipboard": "external"}, False),  # tmux before 3.3: no such option, passes it on
+    ],
+)
+async def test_inside_tmux_the_message_says_when_tmux_will_drop_the_copy(
+    make_app: AppFactory, options: dict[str, str], warned: bool
+) -> None:
+    app = make_app()
+    app.environ = {"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"}
+    app.tmux_option = options.get
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        _record(app)
+        await pilot.press("y")
+        await until(pilot, lambda: bool(app._notifications), "the message")
+        said = str(next(iter(app._notifications)).message)
+        assert said.startswith("Backup ID backup-")
+        assert ("add `set -g set-clipboard on` to ~/.tmux.conf" in said) is warned, said
 
 
 async def test_the_menu_copies_a_ready_to_run_command(make_app: AppFactory) -> None:
@@ -268,3 +296,22 @@ async def test_json_text_that_fits_has_no_note(make_app: AppFactory) -> None:
         await stable(pilot)
         assert "Long lines go on to the right" not in screen_text(app)
         assert '  "BackupId": "backup-x"' in screen_text(app)
+
+
+async def test_with_no_row_highlighted_the_keys_say_so(make_app: AppFactory) -> None:
+    """No match: y, Y, L and m each answer rather than do nothing at all."""
+    app = make_app(query=BackupQuery(backup_ids=("backup-aaaaaaaaaaa",)))
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert main.table.current is None
+        assert main.listing.done
+        written = _record(app)
+        for key in ("y", "Y", "L", "m"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, CopyMenu)
+        said = [str(n.message) for n in app._notifications]
+        assert said.count("No backup is highlighted to copy.") == 2
+        assert "No backup is highlighted to search for copies of." in said
+        assert "Every backup of this query is already loaded." in said
+        assert written == []

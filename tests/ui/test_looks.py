@@ -58,7 +58,7 @@ def _detail(main: MainScreen) -> str:
 
 
 async def _choose_theme_in_palette(pilot: Pilot[str], name: str) -> None:
-    """As a user does it: Ctrl+P, "Change theme", then the theme's name and Enter."""
+    """As a user does it: Ctrl+P, "Theme", then the theme's name and Enter."""
     app = pilot.app
     await pilot.press("ctrl+p")
     await until(pilot, lambda: app.screen.id == "--command-palette", "the command palette")
@@ -305,7 +305,7 @@ async def test_help_says_how_to_change_looks_and_select_text(make_app: AppFactor
         texts = [text_of(static.content, width=400) for static in app.screen.query(Static)]  # type: ignore[arg-type]
         words = " ".join(" ".join(text.split()) for text in texts)
     assert "Shift+drag selects text in most terminals" in words
-    assert "Ctrl+P, then 'Change theme'" in words
+    assert "Ctrl+P, then 'Theme'" in words
     assert "--theme NAME" in words
     assert "t Show times in UTC, in local time, or as ages" in words
 

@@ -135,10 +135,10 @@ def test_modes_cycle_back_to_the_start() -> None:
 @pytest.mark.parametrize(
     ("mode", "title", "label"),
     [
-        ("utc", "Created (UTC)", "UTC"),
-        ("local", "Created (local)", "local time"),
-        ("relative", "Created (age)", "relative"),
-        ("bogus", "Created (UTC)", "UTC"),
+        ("utc", "Created (UTC)", "in UTC"),
+        ("local", "Created (local)", "in local time"),
+        ("relative", "Created (age)", "as ages"),
+        ("bogus", "Created (UTC)", "in UTC"),
     ],
 )
 def test_titles_and_labels_name_the_mode(mode: str, title: str, label: str) -> None:

@@ -1,13 +1,15 @@
 """OSC 52: copy text to the user's clipboard through the terminal, which also works over SSH.
 
-Pure functions only: the UI writes the bytes to the terminal and decides what to do when the
-text is too large (show it in a modal instead) or when OSC 52 is likely to be ignored.
+Pure functions, and one question to tmux: the UI writes the bytes to the terminal and decides
+what to do when the text is too large (show it in a modal instead) or when OSC 52 is likely
+to be ignored.
 """
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+import subprocess
+from collections.abc import Callable, Mapping
 
 from tui.backups.sanitize import clean
 
@@ -80,3 +82,38 @@ def osc52_doubtful(environ: Mapping[str, str]) -> str | None:
     if not in_tmux(environ) and environ.get("TERM_PROGRAM") == "Apple_Terminal":
         return "macOS Terminal does not support OSC 52"
     return None
+
+
+def tmux_option(name: str) -> str | None:
+    """A global option of the tmux server this pane runs in; None when tmux cannot say.
+
+    Runs a `tmux` client (a few milliseconds): call it from a worker, never the UI thread.
+    """
+    try:
+        done = subprocess.run(
+            ["tmux", "show-options", "-gv", name],
+            capture_output=True,
+            text=True,
+            timeout=2,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def tmux_doubt(option: Callable[[str], str | None]) -> str | None:
+    """Why tmux drops both sequences we send, from its options; None when one gets through.
+
+    The plain OSC 52 needs `set-clipboard on` (the default, `external`, ignores applications);
+    the passthrough one needs `allow-passthrough on` (tmux 3.3+; older ones have no such
+    option and pass it on). An option tmux cannot tell counts as letting it through.
+    """
+    clipboard = option("set-clipboard")
+    passthrough = option("allow-passthrough")
+    if clipboard is None or clipboard == "on" or passthrough is None or passthrough != "off":
+        return None
+    return (
+        f"tmux ignores it (set-clipboard {clipboard}, allow-passthrough off); "
+        "add `set -g set-clipboard on` to ~/.tmux.conf"
+    )

@@ -36,7 +36,7 @@ ABOUT = (
     "it lands on the machine you sit at. Inside tmux it is sent both plainly (tmux needs "
     "'set -g set-clipboard on') and wrapped for passthrough ('set -g allow-passthrough on'). If "
     "nothing arrives, Y then t shows the text: Shift+drag selects it in most terminals.\n\n"
-    "Looks: t shows times in UTC, in local time or as ages. Ctrl+P, then 'Change theme', "
+    "Looks: t shows times in UTC, in local time or as ages. Ctrl+P, then 'Theme', "
     "picks a theme (or start with --theme NAME): hsm-dark, hsm-light, hsm-16 (the terminal's "
     "own 16 colours, chosen by itself on TERM=linux or TERM=xterm without COLORTERM), "
     "hsm-mono (no colour, chosen under NO_COLOR) or one of Textual's. Both choices are "

@@ -59,6 +59,10 @@ def relabel(node: DOMNode, key: str, description: str, tooltip: str) -> None:
     node.refresh_bindings()
 
 
+#: m or A when the listing is complete.
+ALL_LOADED = "Every backup of this query is already loaded."
+
+
 class MainScreen(Screen[None]):
     """Filters on the left, backups on the right, the highlighted backup's detail below them.
 
@@ -579,7 +583,9 @@ class MainScreen(Screen[None]):
 
     def action_find_copies(self) -> None:
         """L: the search's progress and results are in the detail, so it must be in sight."""
-        if not self.panel.shown and self.table.current is not None:
+        if self._current_or_say("search for copies of") is None:
+            return
+        if not self.panel.shown:
             self.panel.toggle()
         self.detail.find_copies()
 
@@ -666,6 +672,9 @@ class MainScreen(Screen[None]):
 
     def action_more(self) -> None:
         """Fetch the next page now, even after a long run of empty pages."""
+        if self.listing.done:
+            self.notify(ALL_LOADED, timeout=3)
+            return
         if self.listing.empty_streak >= EMPTY_PAGE_BUDGET:
             self.listing.empty_streak = 0
         self.fetch_next()
@@ -681,21 +690,28 @@ class MainScreen(Screen[None]):
             self.show_status()
             return
         if self.listing.done:
-            self.notify("Every backup of this query is already loaded.", timeout=3)
+            self.notify(ALL_LOADED, timeout=3)
             return
         self.loading_all = True
         if self.error is not None and self.error.retryable and self.table.all_rows:
             self.error = None
         self.fetch_next()
 
+    def _current_or_say(self, doing: str) -> Backup | None:
+        """The cursor's backup; with none (no row matches), say so rather than do nothing."""
+        backup = self.table.current
+        if backup is None:
+            self.notify(f"No backup is highlighted to {doing}.", timeout=3)
+        return backup
+
     def action_copy_id(self) -> None:
         """y: the highlighted backup's ID to the clipboard."""
-        if (backup := self.table.current) is not None:
-            self._copy(backup.backup_id, "backup ID", show=False)
+        if (backup := self._current_or_say("copy")) is not None:
+            self._copy(backup.backup_id, "Backup ID", show=False)
 
     def action_copy_menu(self) -> None:
         """Y: choose what to copy of the highlighted backup (or show it as text)."""
-        backup = self.table.current
+        backup = self._current_or_say("copy")
         if backup is None:
             return
         choices = copy_choices(

@@ -135,7 +135,7 @@ def browser_commands(main: MainScreen, profiles: list[str]) -> list[Command]:
         commands.append(
             Command(
                 "Toggle time display",
-                "Times in UTC, local time or relative",
+                "Times in UTC, in local time or as ages",
                 partial(main.run_action, "toggle_time"),
             )
         )
