@@ -305,6 +305,7 @@ async def test_help_says_how_to_change_looks_and_select_text(make_app: AppFactor
         texts = [text_of(static.content, width=400) for static in app.screen.query(Static)]  # type: ignore[arg-type]
         words = " ".join(" ".join(text.split()) for text in texts)
     assert "Shift+drag selects text in most terminals" in words
+    assert "How this works Backups load one page at a time" in words
     assert "Ctrl+P, then 'Theme'" in words
     assert "--theme NAME" in words
     assert "t Show times in UTC, in local time, or as ages" in words

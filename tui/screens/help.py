@@ -133,6 +133,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Help — Esc closes"
             yield Static(bindings_table(self.groups + extra))
+            yield Static(Text("How this works", style="bold underline"))
             yield Static(Text(ABOUT), id="help-about")
             yield Static(
                 Text(
