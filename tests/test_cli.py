@@ -63,8 +63,9 @@ def test_bad_flags_exit_2_with_one_line(
         settings_from_args(argv)
     assert exit_info.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert complaint in err[-1]
-    assert err[-1].startswith("hsm-backups: error:")
+    assert len(err) == 1, err
+    assert complaint in err[0]
+    assert err[0].startswith("hsm-backups: error:")
 
 
 def test_version_and_help_as_a_command() -> None:

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from tui import __version__
 from tui.backups.commands import PICK_FORMATS
@@ -63,9 +64,16 @@ def _bool(text: str) -> bool:
     return lowered == "true"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a bad flag told in one line (its usage is eight: the error scrolls away)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (--help lists every flag)\n")
+
+
 def parser() -> argparse.ArgumentParser:
     """The argument parser; filter flags pre-fill the sidebar."""
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="hsm-backups",
         description="Browse AWS CloudHSM v2 backups in the terminal.",
         epilog="Credentials, profile, region and endpoint come from the standard AWS chain "
