@@ -16,6 +16,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.message import Message
@@ -120,6 +121,11 @@ def render_search(statuses: dict[str, RegionStatus], running: bool) -> Renderabl
 
 class BackupDetail(VerticalScroll, can_focus=True):
     """The highlighted backup, shown at once; its lineage filled in when the cursor settles."""
+
+    #: The screen's Esc, here too so the footer shows the way back to the table.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "screen.focus_table", "Back", key_display="Esc", id="detail.back"),
+    ]
 
     DEBOUNCE: ClassVar[float] = 0.35
     THROTTLE: ClassVar[float] = 0.1

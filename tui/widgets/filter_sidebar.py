@@ -8,6 +8,7 @@ from typing import ClassVar
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
@@ -37,6 +38,11 @@ class FilterSidebar(VerticalScroll):
     A field holding something that cannot be an ID is flagged where it is, and no query is
     posted until it is fixed: the API would only reject it.
     """
+
+    #: The screen's Esc, here too so the footer shows the way out (over the table at 80x24).
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "screen.focus_table", "Back", key_display="Esc", id="filters.back"),
+    ]
 
     TYPING_PAUSE: ClassVar[float] = 0.8
     TOGGLE_PAUSE: ClassVar[float] = 0.35
