@@ -315,3 +315,22 @@ async def test_with_no_row_highlighted_the_keys_say_so(make_app: AppFactory) -> 
         assert "No backup is highlighted to search for copies of." in said
         assert "Every backup of this query is already loaded." in said
         assert written == []
+
+
+async def test_at_160_columns_the_menu_shows_whole_commands_and_a_json_preview(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        backup = main.table.current
+        assert backup is not None
+        await pilot.press("Y")
+        await pilot.pause()
+        menu = app.screen
+        assert isinstance(menu, CopyMenu)
+        await stable(pilot)
+        shown = screen_text(app)
+        copy = next(c for c in menu.choices if c.key == "copy").text
+        assert f"  {copy}" in shown, "the whole command, not cut"
+        assert f'  {{ "BackupId": "{backup.backup_id}", "BackupArn":' in shown

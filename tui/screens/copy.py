@@ -122,10 +122,11 @@ def _prompt(choice: CopyChoice) -> Text:
 
 
 def _preview(text: str) -> str:
-    """The first line of `text` (never markup: it is a Text). The list cuts it to its width;
-    this only keeps a huge one from being laid out whole."""
-    first = clean_multiline(text).split("\n", 1)[0]
-    return first if len(first) <= 200 else first[:199] + "…"
+    """`text` on one line (never markup: it is a Text): multi-line JSON reads `{"BackupId": …`
+    rather than a lone `{`. The list cuts it to its width; this only keeps a huge one from
+    being laid out whole."""
+    one = " ".join(line.strip() for line in clean_multiline(text).split("\n") if line.strip())
+    return one if len(one) <= 200 else one[:199] + "…"
 
 
 #: Shown above a command split into continuation lines (one short line, fits 80 columns).
