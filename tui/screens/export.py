@@ -43,7 +43,11 @@ FORMATS = ("csv", "json")
 def short_path(path: Path) -> str:
     """`path` as short as it is unambiguous: ./name under the current directory, ~/… under
     home. A toast is narrow at 80x24, and a long absolute path there breaks mid-name."""
-    for base, prefix in ((Path.cwd(), "."), (Path.home(), "~")):
+    try:
+        bases = ((Path.cwd(), "."), (Path.home(), "~"))
+    except (OSError, RuntimeError):  # the current directory was removed; no home to expand
+        return str(path)
+    for base, prefix in bases:
         if path.is_relative_to(base):
             return f"{prefix}/{path.relative_to(base)}"
     return str(path)
