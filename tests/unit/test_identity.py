@@ -89,6 +89,22 @@ def test_the_header_says_the_most_that_fits_whole() -> None:
     assert len(narrow) == 60
 
 
+def test_short_of_room_the_query_drops_whole_parts_never_half_a_word() -> None:
+    status = Text("50 loaded · more available · watching 1 · 00:37:45 UTC")
+    header = Header("demo", "us-east-1", status, "states=READY · newest first", demo=True)
+    assert _drawn(header, 103) == (
+        "demo · us-east-1 · 50 loaded · more available · watching 1 · 00:37:45 UTC · "
+        "states=READY · newest first"
+    )
+    assert _drawn(header, 100) == (
+        "demo · us-east-1 · 50 loaded · more available · watching 1 · 00:37:45 UTC · "
+        "states=READY · …"
+    )
+    assert _drawn(header, 80) == (
+        "demo · us-east-1 · 50 loaded · more available · watching 1 · 00:37:45 UTC · …"
+    )
+
+
 def test_a_long_profile_name_is_cut_so_region_and_status_stay() -> None:
     name = "AdministratorAccess-123456789012-with-a-long-tail"
     header = Header(name, "us-east-1", Text("3 backups · complete"))

@@ -46,19 +46,29 @@ class Header:
         if account:
             long_who += f" · account {account}"
         short_who = _cap(profile, 24) + (f" ({account})" if account else "")
-        forms = []
-        for brand, who in ((True, long_who), (True, short_who), (False, short_who)):
-            bar = Text(no_wrap=True, overflow="ellipsis", end="")
-            if brand:
-                bar.append("hsm-backups", style="bold")
-                bar.append(" · ")
-            bar.append(f"{who} · {region} · ")
-            bar.append_text(self.status)
-            if self.query:
-                bar.append(" · ")
-                bar.append(clean(self.query), style="dim")
-            forms.append(bar)
+        query = clean(self.query)
+        forms = [
+            self._bar(brand, who, region, query)
+            for brand, who in ((True, long_who), (True, short_who), (False, short_who))
+        ]
+        # Narrower still, the query gives up whole parts from its end ("…" says some are
+        # hidden) rather than end in half a word such as "n…" for "newest first".
+        parts = query.split(" · ") if query else []
+        for keep in range(len(parts) - 1, -1, -1):
+            forms.append(self._bar(False, short_who, region, " · ".join([*parts[:keep], "…"])))
         return forms
+
+    def _bar(self, brand: bool, who: str, region: str, query: str) -> Text:
+        bar = Text(no_wrap=True, overflow="ellipsis", end="")
+        if brand:
+            bar.append("hsm-backups", style="bold")
+            bar.append(" · ")
+        bar.append(f"{who} · {region} · ")
+        bar.append_text(self.status)
+        if query:
+            bar.append(" · ")
+            bar.append(query, style="dim")
+        return bar
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         forms = self.forms()
