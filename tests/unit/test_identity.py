@@ -100,7 +100,12 @@ def test_short_of_room_the_query_drops_whole_parts_never_half_a_word() -> None:
         "demo · us-east-1 · 50 loaded · more available · watching 1 · 00:37:45 UTC · "
         "states=READY · …"
     )
+    # A filter is never hidden whole: it is cut, with an ellipsis, at the end of the line.
     assert _drawn(header, 80) == (
+        "demo · us-east-1 · 50 loaded · more available · watching 1 · 00:37:45 UTC · sta…"
+    )
+    no_filter = Header("demo", "us-east-1", status, "newest first", demo=True)
+    assert _drawn(no_filter, 80) == (
         "demo · us-east-1 · 50 loaded · more available · watching 1 · 00:37:45 UTC · …"
     )
 

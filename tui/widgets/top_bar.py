@@ -52,9 +52,11 @@ class Header:
             for brand, who in ((True, long_who), (True, short_who), (False, short_who))
         ]
         # Narrower still, the query gives up whole parts from its end ("…" says some are
-        # hidden) rather than end in half a word such as "n…" for "newest first".
+        # hidden) rather than end in half a word such as "n…" for "newest first". Filters
+        # (`name=values`) come first and are never given up whole: a filter on is worth a cut.
         parts = query.split(" · ") if query else []
-        for keep in range(len(parts) - 1, -1, -1):
+        filters = sum(1 for part in parts if "=" in part)
+        for keep in range(len(parts) - 1, filters - 1, -1):
             forms.append(self._bar(False, short_who, region, " · ".join([*parts[:keep], "…"])))
         return forms
 
