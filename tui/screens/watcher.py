@@ -60,7 +60,8 @@ class Watcher:
         self.policy = IdlePolicy(
             monotonic(), idle_after=self.IDLE_AFTER, background_after=self.BACKGROUND_AFTER
         )
-        #: IDs of loaded rows in a watched state, in table order.
+        #: IDs of loaded rows in a watched state, in table order (kept with --no-watch too, for
+        #: the status line to say they are not re-checked).
         self.watched: dict[str, None] = {}
         #: When the last re-check answered (shown in the table's time zone).
         self.checked_at: datetime | None = None
@@ -96,13 +97,13 @@ class Watcher:
 
     def rows_changed(self, backups: Iterable[Backup]) -> None:
         """Rows arrived or changed: watch those in a changing state, forget the others."""
-        if not self.enabled:
-            return
         for backup in backups:
             if is_watched(backup):
                 self.watched[backup.backup_id] = None
             else:
                 self.watched.pop(backup.backup_id, None)
+        if not self.enabled:
+            return
         if not self.watched:
             self._cancel_timer()
         elif self._timer is None and self.in_flight is None and self.paused is None:
@@ -262,7 +263,12 @@ class Watcher:
         `narrow` keeps it short ("checked" and the retry time go), to fit 80 columns.
         """
         out = Text()
-        if not self.enabled or not self.watched:
+        if not self.watched:
+            return out
+        if not self.enabled:  # --no-watch: rows that change by themselves stay as loaded
+            out.append(
+                f"{len(self.watched)} changing, not watched" if not narrow else "not watched"
+            )
             return out
         out.append(f"watching {len(self.watched)}")
         if self.paused is not None:
