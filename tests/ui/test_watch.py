@@ -149,7 +149,9 @@ async def test_no_watch_makes_no_recheck_calls(
         assert all("Filters" not in c for c in wire.calls), "pages only"
         assert "watching" not in screen_text(app)
         n = len(watched_rows(main))
-        assert f"{n} changing, not watched" in screen_text(app), "the status says they are not re-checked"
+        assert f"{n} changing, not watched" in screen_text(app), (
+            "the status says they are not re-checked"
+        )
 
 
 async def test_the_status_says_what_is_watched_and_when_it_was_last_checked(
