@@ -196,8 +196,9 @@ class CopyText(ModalScreen[None]):
             box.border_title = f"{self.title_text} — {keys}"
             if self.reason:
                 yield Static(Text(self.reason, "bold"), id="copy-reason")
-            note = Static(Text(CONTINUED_NOTE if self.command else WIDE_NOTE, "dim"))
-            note.id = "copy-note"
+            note = Static(
+                Text(CONTINUED_NOTE if self.command else WIDE_NOTE, "dim"), id="copy-note"
+            )
             note.display = False
             yield note
             if self.command:

@@ -32,6 +32,11 @@ _ID_INPUTS = {
 _NEVER = {"any": None, "yes": True, "no": False}
 
 
+def _problem(bad: list[str], name: str) -> str:
+    """An ID field's complaint, naming up to three offending entries literally."""
+    return f"not a {name}: " + ", ".join(bad[:3]) + (" …" if len(bad) > 3 else "")
+
+
 class FilterSidebar(VerticalScroll):
     """Edits a BackupQuery. Posts Changed on Enter or after a pause, never per keystroke.
 
@@ -181,12 +186,12 @@ class FilterSidebar(VerticalScroll):
         )
 
     def problems(self) -> list[str]:
-        """What keeps the form from applying, as its fields say it ("not a backup ID: q")."""
-        return [
-            str(self.query_one(f"#{input_id}-error", Static).render())
-            for input_id in _ID_INPUTS
-            if self.query_one(f"#{input_id}", Input).has_class("-invalid")
-        ]
+        """What keeps the form from applying, in its fields' words ("not a backup ID: q")."""
+        out = []
+        for input_id, (_attr, check, name) in _ID_INPUTS.items():
+            if bad := check(self._ids(input_id)):
+                out.append(_problem(bad, name))
+        return out
 
     def _flag(self, input_id: str, bad: list[str], name: str) -> None:
         """Mark an ID field invalid in place, naming the offending entries literally."""
@@ -195,8 +200,7 @@ class FilterSidebar(VerticalScroll):
         widget.set_class(bool(bad), "-invalid")
         error.set_class(bool(bad), "-shown")
         if bad:
-            shown = ", ".join(bad[:3]) + (" …" if len(bad) > 3 else "")
-            error.update(Text(f"not a {name}: {shown}"))
+            error.update(Text(_problem(bad, name)))
         else:
             error.update("")
 
