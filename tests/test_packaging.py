@@ -44,6 +44,12 @@ def test_installed_wheel_runs_the_demo_outside_the_checkout(tmp_path: Path) -> N
         names = zf.namelist()
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
         assert "hsm-backups = tui.__main__:main" in zf.read(entry_points).decode()
+        meta = zf.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    requires = [line for line in meta.splitlines() if line.startswith("Requires-Dist:")]
+    plain = [line for line in requires if "extra ==" not in line]
+    assert plain, "the wheel declares no runtime dependencies"
+    assert not [line for line in plain if "moto" in line], "moto is in a plain install"
+    assert "Provides-Extra: demo" in meta
     assert "tui/styles/app.tcss" in names
     site = tmp_path / "site"
     subprocess.run(

@@ -225,6 +225,12 @@ def _size_from_stderr() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hsm-backups` command."""
     settings = settings_from_args(argv)
+    if settings.demo:
+        from tui.backups.demo_wire import moto_problem
+
+        if (problem := moto_problem()) is not None:
+            sys.stderr.write(f"hsm-backups: {problem}\n")
+            return 2
     _size_from_stderr()
     if os.environ.get("NO_COLOR") == "":
         # no-color.org: an empty NO_COLOR means colour is fine; Textual would drop colour for it.

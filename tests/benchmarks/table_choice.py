@@ -12,7 +12,7 @@ seven columns of synthesised backups:
   /tmp/fdt-venv/bin/python) in which it was installed next to textual==8.2.8, e.g.::
 
       python3.11 -m venv /tmp/fdt-venv
-      /tmp/fdt-venv/bin/pip install textual==8.2.8 textual-fastdatatable boto3 'moto>=5.2.1,<5.3'
+      /tmp/fdt-venv/bin/pip install textual==8.2.8 textual-fastdatatable boto3 'moto==5.2.6'
       /tmp/fdt-venv/bin/pip install --no-deps -e .
 
 For each size (1k, 10k, 100k rows loaded, all in 50-row pages) it times appending one more

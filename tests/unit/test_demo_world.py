@@ -270,3 +270,25 @@ def test_stop_is_idempotent_and_ends_the_mock() -> None:
     world.stop()
     world.stop()
     assert DEMO_HOME_REGION not in dict(cloudhsmv2_backends.get(DEMO_ACCOUNT, {}))
+
+
+def _through_boto3(world: DemoWorld, region: str, op: str, key: str, **kw: Any) -> list[Any]:
+    client: Any = world.session_factory()(None).client("cloudhsmv2", region_name=region)
+    items: list[Any] = []
+    for page in client.get_paginator(op).paginate(**kw):
+        items.extend(page[key])
+    return items
+
+
+def test_the_worlds_own_answer_is_what_boto3_gets_from_moto(demo_world: DemoWorld) -> None:
+    """The tests' expected answer is written by our code, not moto's: it must be moto's answer.
+
+    A moto release that changes what it serialises (as 5.2.6 did when it dropped to_dict)
+    fails here, by the field, instead of somewhere downstream.
+    """
+    for region in demo_world.regions:
+        for shared in (False, True):
+            got = _through_boto3(demo_world, region, "describe_backups", "Backups", Shared=shared)
+            assert got == demo_world.backups(region, shared=shared), (region, shared)
+        clusters = _through_boto3(demo_world, region, "describe_clusters", "Clusters")
+        assert clusters == demo_world.clusters(region), region

@@ -23,6 +23,7 @@ from tui.backups.demo import (
     WorldSpec,
     start_demo,
 )
+from tui.backups.demo_wire import backup_item
 from tui.backups.lineage import (
     CopyNode,
     CopySearch,
@@ -104,7 +105,7 @@ def plant(demo_world: DemoWorld) -> Callable[..., Backup]:
         item.backup_arn = f"arn:aws:cloudhsm:{region}:{DEMO_ACCOUNT}:backup/{backup_id}"
         item.backup_state = state
         cloudhsmv2_backends[DEMO_ACCOUNT][region].backups[backup_id] = item
-        result: Backup = Backup.from_api(item.to_dict())
+        result: Backup = Backup.from_api(backup_item(item))
         return result
 
     return make

@@ -18,6 +18,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 
 from tui.backups.demo_data import DENIED_REGION, NOT_ENABLED_REGION, OTHER_ACCOUNT, REGION_PLANS
+from tui.backups.demo_wire import backup_item, cluster_item
 
 if TYPE_CHECKING:
     from moto.cloudhsmv2.models import Backup, CloudHSMV2Backend, Cluster
@@ -71,8 +72,6 @@ DEMO_ANCHOR = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 #: (see WorldSpec.creation_seconds), so watching has something to show within a minute.
 DEMO_CREATION_SECONDS = 25.0
 
-_TIMESTAMPS = ("CreateTimestamp", "CopyTimestamp", "DeleteTimestamp")
-
 
 @dataclass(frozen=True)
 class WorldSpec:
@@ -95,17 +94,6 @@ class WorldSpec:
             raise ValueError("scale must be positive")
         if self.creation_seconds is not None and not self.creation_seconds > 0:
             raise ValueError("creation_seconds must be positive")
-
-
-def _aware(item: dict[str, Any]) -> dict[str, Any]:
-    """moto keeps naive UTC datetimes; the world reports aware ones, as AWS itself does."""
-    for key in _TIMESTAMPS:
-        value = item.get(key)
-        if isinstance(value, datetime) and value.tzinfo is None:
-            item[key] = value.replace(tzinfo=UTC)
-    if isinstance(item.get("TagList"), list):
-        item["TagList"] = [dict(tag) for tag in item["TagList"]]
-    return item
 
 
 def _refuse_failing_regions(**kwargs: Any) -> Any:
@@ -244,12 +232,12 @@ class DemoWorld:
             if (_account_of(b.backup_arn) != DEMO_ACCOUNT) == shared
         ]
         items.sort(key=lambda b: b.create_timestamp, reverse=True)
-        return [_aware(b.to_dict()) for b in items]
+        return [backup_item(b) for b in items]
 
     def clusters(self, region: str) -> list[dict[str, Any]]:
         """The region's live clusters as describe_clusters lists them (oldest first)."""
         items = sorted(self._clusters.get(region, []), key=lambda c: c.create_timestamp)
-        return [_aware(c.to_dict()) for c in items]
+        return [cluster_item(c) for c in items]
 
     def session_factory(self, latency_ms: int = 0) -> Callable[[str | None], boto3.Session]:
         """A BackupSource session factory for the demo identity; the profile is ignored.
@@ -307,6 +295,11 @@ def start_demo(spec: WorldSpec | None = None) -> DemoWorld:
 
     moto's state is global to the process: stop one world before starting the next.
     """
+    from tui.backups.demo_wire import moto_problem
+
+    if (problem := moto_problem()) is not None:
+        raise RuntimeError(problem)
+
     from moto import mock_aws
     from moto.cloudhsmv2.models import cloudhsmv2_backends
 
