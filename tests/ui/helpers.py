@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from rich.console import Console, RenderableType
+from textual.message import Message
 from textual.pilot import Pilot
 
 from tui.app import HsmBackupsApp
@@ -56,6 +58,28 @@ async def until(pilot: Pilot[str], condition: Callable[[], bool], what: str) -> 
             return
         await pilot.pause(0.01)
     raise AssertionError(f"timed out waiting for: {what}")
+
+
+M = TypeVar("M", bound=Message)
+
+
+class Heard(Generic[M]):
+    """The messages of one kind the app processed, seen from outside by run_test's message_hook.
+
+    `app.run_test(message_hook=heard)`: the test observes what the app told itself (a page
+    landed, a re-check came back) without a counter in the app kept for it.
+    """
+
+    def __init__(self, kind: type[M]) -> None:
+        self.kind = kind
+        self.messages: list[M] = []
+        self._seen: set[int] = set()
+
+    def __call__(self, message: Message) -> None:
+        # The hook sees a message once per node it reaches: a bubbling one is counted once.
+        if isinstance(message, self.kind) and id(message) not in self._seen:
+            self._seen.add(id(message))
+            self.messages.append(message)
 
 
 def focus_of(app: HsmBackupsApp) -> object:

@@ -12,10 +12,10 @@ from textual import events
 from textual.widgets import Checkbox, Input, Select
 
 from tests.ui.conftest import AppFactory, Wire
-from tests.ui.helpers import focus_of, screen_text, settle, until
+from tests.ui.helpers import Heard, focus_of, screen_text, settle, until
 from tui.backups.demo import DEMO_HOME_REGION, DemoWorld
 from tui.backups.paging import EMPTY_PAGE_BUDGET
-from tui.screens import HelpScreen
+from tui.screens import HelpScreen, MainScreen
 from tui.widgets import FilterSidebar
 
 
@@ -93,7 +93,8 @@ async def test_a_filter_change_clears_the_table_and_drops_the_late_page(
 ) -> None:
     wire.hold = True
     app = make_app(page_size=50)
-    async with app.run_test(size=(120, 36)) as pilot:
+    landed = Heard(MainScreen.PageLoaded)
+    async with app.run_test(size=(120, 36), message_hook=landed) as pilot:
         main = app.main_screen
         await until(pilot, lambda: wire.waiting == 1, "first page in flight")
         app.screen.query_one("#state-PENDING_DELETION", Checkbox).value = True
@@ -103,8 +104,10 @@ async def test_a_filter_change_clears_the_table_and_drops_the_late_page(
         await pilot.pause(0.05)
         assert len(wire.calls) == 1
         wire.release_one(0)
-        await until(pilot, lambda: main.dropped_pages == 1, "stale page dropped")
-        assert main.table.rows == []
+        await until(pilot, lambda: len(landed.messages) == 1, "the stale page landed")
+        assert landed.messages[0].generation == 1
+        await pilot.pause()
+        assert main.table.rows == [], "the stale page was dropped, not shown"
         await until(pilot, lambda: len(wire.calls) == 2, "the filtered page requested")
         assert wire.calls[1]["Filters"] == {"states": ["PENDING_DELETION"]}
         wire.release()
@@ -301,7 +304,8 @@ async def test_refresh_spam_during_a_slow_load_keeps_one_call_in_flight(
 ) -> None:
     wire.hold = True
     app = make_app(page_size=50)
-    async with app.run_test(size=(120, 36)) as pilot:
+    landed = Heard(MainScreen.PageLoaded)
+    async with app.run_test(size=(120, 36), message_hook=landed) as pilot:
         main = app.main_screen
         await until(pilot, lambda: wire.waiting == 1, "first page in flight")
         for _ in range(5):
@@ -311,7 +315,8 @@ async def test_refresh_spam_during_a_slow_load_keeps_one_call_in_flight(
         wire.release()
         await settle(pilot)
         assert len(wire.calls) == 2  # the stale answer, then one call for the current query
-        assert main.dropped_pages == 1
+        # The stale answer landed and was dropped; only the current query's page is shown.
+        assert [m.generation for m in landed.messages] == [1, main.generation]
         assert [b.backup_id for b in main.table.rows] == _ids(world)[:50]
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
+from textual.containers import VerticalScroll
 from textual.filter import Monochrome, NoColor
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -311,6 +312,25 @@ async def test_help_says_how_to_change_looks_and_select_text(make_app: AppFactor
     assert "t Show times in UTC, in local time, or as ages" in words
 
 
-def test_animations_stay_off(make_app: AppFactory) -> None:
-    app: HsmBackupsApp = make_app()
-    assert app.animation_level == "none"
+async def test_scrolling_jumps_instead_of_sliding(make_app: AppFactory) -> None:
+    """Animations are off: over SSH a sliding page is a dozen frames of redraw, and laggy.
+
+    Watched from outside, a page down moves the help to its new place in one step.
+    """
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_scroll = app.screen.query_one(VerticalScroll)
+        assert help_scroll.max_scroll_y > help_scroll.size.height  # room for a whole page
+        seen: list[float] = []
+
+        def moved(value: float) -> None:
+            seen.append(value)
+
+        app.watch(help_scroll, "scroll_y", moved, init=False)
+        await pilot.press("pagedown")
+        await pilot.pause(0.3)
+        assert seen == [help_scroll.scroll_y]
+        assert help_scroll.scroll_y > 0

@@ -9,11 +9,12 @@ import pytest
 from textual.widgets import Input, Select
 
 from tests.ui.conftest import AppFactory, Wire
-from tests.ui.helpers import screen_text, settle, until
+from tests.ui.helpers import Heard, screen_text, settle, until
 from tests.ui.palette_helpers import hits, open_palette, pick
 from tests.ui.test_copy import _record
 from tui.backups.demo import DemoWorld
 from tui.screens import MainScreen
+from tui.screens.export import ExportScreen
 from tui.widgets import FilterSidebar
 
 
@@ -63,7 +64,8 @@ async def test_switch_region_lists_that_region_and_drops_the_late_page(
 ) -> None:
     wire.hold = True
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    landed = Heard(MainScreen.PageLoaded)
+    async with app.run_test(size=(120, 36), message_hook=landed) as pilot:
         main = app.main_screen
         await until(pilot, lambda: wire.waiting == 1, "the home region's first page in flight")
         await pick(pilot, "eu-west", "Switch region: eu-west-1")
@@ -71,7 +73,7 @@ async def test_switch_region_lists_that_region_and_drops_the_late_page(
         assert main.query_one("#region", Select).value == "eu-west-1"
         wire.release()
         await settle(pilot)
-        assert main.dropped_pages == 1
+        assert [m.generation for m in landed.messages] == [1, main.generation]
         expected = [b["BackupId"] for b in world.backups("eu-west-1")][:50]
         assert [b.backup_id for b in main.table.rows] == expected
         assert "eu-west-1" in screen_text(app).splitlines()[0]
@@ -156,25 +158,26 @@ async def test_copy_the_backup_as_json(make_app: AppFactory) -> None:
         assert f'"BackupId": "{backup.backup_id}"' in copied
 
 
-@pytest.mark.parametrize(
-    ("action", "name"), [("export", "Export…"), ("toggle_time", "Toggle time display")]
-)
-async def test_other_screens_actions_are_offered_only_when_they_exist(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch, action: str, name: str
-) -> None:
-    ran: list[str] = []
+async def test_the_time_command_cycles_the_times_like_t(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        header = screen_text(app).splitlines()[2]  # top bar, table border, then the header
+        assert "Created (UTC)" in header
+        await pick(pilot, "cycle time", "Cycle time display")
+        await settle(pilot)
+        assert "Created (local)" in screen_text(app).splitlines()[2]
+        await pick(pilot, "cycle time", "Cycle time display")
+        await settle(pilot)
+        assert "Created (age)" in screen_text(app).splitlines()[2]
+
+
+async def test_the_export_command_opens_the_export_dialog(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        monkeypatch.delattr(MainScreen, f"action_{action}", raising=False)
-        palette = await open_palette(pilot)
-        assert name not in hits(palette)
-        await pilot.press("escape")
-        monkeypatch.setattr(
-            MainScreen, f"action_{action}", lambda self: ran.append(action), raising=False
-        )
-        await pick(pilot, name.lower().rstrip("…"), name)
-        await until(pilot, lambda: ran == [action], f"the screen's {action} action runs")
+        await pick(pilot, "export", "Export…")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
 
 
 async def test_every_hit_has_help_and_the_theme_command_stays(make_app: AppFactory) -> None:

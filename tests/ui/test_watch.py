@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.ui.conftest import AppFactory, Wire
-from tests.ui.helpers import screen_text, settle, until
+from tests.ui.helpers import Heard, screen_text, settle, until
 from tui.backups import BackupQuery
 from tui.backups.demo import DEMO_HOME_REGION, DemoWorld, WorldSpec
 from tui.backups.watch import WATCHED_STATES
@@ -33,11 +33,11 @@ def rechecks(wire: Wire) -> list[list[str]]:
     ]
 
 
-async def check(pilot: Pilot[str], main: MainScreen) -> None:
+async def check(pilot: Pilot[str], main: MainScreen, wire: Wire) -> None:
     """Run one re-check now, as the timer would, and wait until it is applied."""
-    before = main.watcher.checks
+    before = len(rechecks(wire))
     main.watcher.check_now()
-    assert main.watcher.checks == before + 1, "a check was started"
+    await until(pilot, lambda: len(rechecks(wire)) == before + 1, "the re-check call")
     await until(pilot, lambda: main.watcher.in_flight is None, "the re-check")
     await settle(pilot)
 
@@ -66,7 +66,7 @@ async def test_a_creating_row_turns_ready_in_place_and_the_cursor_stays(
         assert main.detail.backup.state == "CREATE_IN_PROGRESS"
 
         world.skip(10)  # the older creation finishes in AWS
-        await check(pilot, main)
+        await check(pilot, main, wire)
 
         assert rechecks(wire)[-1] == watched, "only the rows still changing, in one batch"
         assert [b.backup_id for b in main.table.all_rows] == order, "no row moved"
@@ -107,9 +107,11 @@ async def test_a_result_for_a_changed_query_is_dropped(
     make_app: AppFactory, world: DemoWorld, wire: Wire
 ) -> None:
     app = make_app()
-    async with app.run_test(size=(120, 36)) as pilot:
+    answers = Heard(Watcher.Done)
+    async with app.run_test(size=(120, 36), message_hook=answers) as pilot:
         main = await settle(pilot)
         creating = [b.backup_id for b in main.table.rows if b.state == "CREATE_IN_PROGRESS"]
+        stale, before = main.generation, len(answers.messages)
         wire.hold = True
         main.watcher.check_now()  # call 0: the re-check, held on the wire
         await until(pilot, lambda: wire.waiting == 1, "the re-check on the wire")
@@ -124,12 +126,16 @@ async def test_a_result_for_a_changed_query_is_dropped(
 
         wire.rewrite = all_ready  # what the late answer says, were it applied
         wire.release()
-        await until(pilot, lambda: main.watcher.dropped == 1, "the late answer")
+        await until(
+            pilot,
+            lambda: [m.generation for m in answers.messages[before:]] == [stale],
+            "the late answer",
+        )
         await settle(pilot)
         assert [b.backup_id for b in main.table.rows] == creating
         assert [b.state for b in main.table.rows] == ["CREATE_IN_PROGRESS"] * 2
         assert main.watcher.checked_at is None, "the new query has not been checked yet"
-        await check(pilot, main)  # a check for this query does apply
+        await check(pilot, main, wire)  # a check for this query does apply
         assert [b.state for b in main.table.rows] == ["READY", "READY"]
 
 
@@ -165,16 +171,18 @@ async def test_the_status_says_what_is_watched_and_when_it_was_last_checked(
         top = screen_text(app).splitlines()[0]
         assert f"watching {n}" in top
         assert "checked" not in top
-        await check(pilot, main)
+        await check(pilot, main, wire)
         top = screen_text(app).splitlines()[0]
         assert f"watching {n} · checked 18:00:00 UTC" in top, "the frozen clock's time"
 
 
-async def test_the_checked_time_follows_the_tables_time_zone(make_app: AppFactory) -> None:
+async def test_the_checked_time_follows_the_tables_time_zone(
+    make_app: AppFactory, wire: Wire
+) -> None:
     app = make_app(local_zone=timezone(timedelta(hours=-5)))
     async with app.run_test(size=(160, 48)) as pilot:
         main = await settle(pilot)
-        await check(pilot, main)
+        await check(pilot, main, wire)
         assert "checked 18:00:00 UTC" in screen_text(app).splitlines()[0]
         await pilot.press("t")  # local time, like the Created column
         await settle(pilot)
@@ -192,20 +200,25 @@ async def test_a_failing_recheck_shows_in_the_status_backs_off_and_recovers(
             {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
             "DescribeBackups",
         )
-        await check(pilot, main)
+        await check(pilot, main, wire)
         top = screen_text(app).splitlines()[0]
         assert "⚠ ThrottlingException, retry in 1 min" in top
         assert any("ThrottlingException" in n.title for n in app._notifications)
         assert main.table.all_rows == rows, "the rows stay as last checked"
         assert main.error is None, "the listing itself is fine"
-        await check(pilot, main)
+        await check(pilot, main, wire)
         assert "retry in 2 min" in screen_text(app).splitlines()[0], "backing off"
         wire.fail_with = None
-        await check(pilot, main)
+        await check(pilot, main, wire)
         top = screen_text(app).splitlines()[0]
         assert "⚠" not in top
         assert "checked 18:00:00 UTC" in top
-        assert main.watcher.failures == 0
+        wire.fail_with = ClientError(
+            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
+            "DescribeBackups",
+        )
+        await check(pilot, main, wire)
+        assert "retry in 1 min" in screen_text(app).splitlines()[0], "the back-off starts afresh"
 
 
 async def test_a_deleted_or_vanished_backup_is_shown_as_such(
@@ -227,7 +240,7 @@ async def test_a_deleted_or_vanished_backup_is_shown_as_such(
             parsed["Backups"] = kept
 
         wire.rewrite = deleted_and_vanished
-        await check(pilot, main)
+        await check(pilot, main, wire)
         assert [b.backup_id for b in main.table.all_rows] == order, "both rows stay, once each"
         assert main.table.all_rows[0].state == "DELETED"
         assert "DELETED" in row_text(app, first.backup_id)
@@ -297,7 +310,7 @@ async def test_under_the_local_filter_an_update_keeps_the_cursor_on_its_row(
                     item["TagList"] = [{"Key": "ticket", "Value": "CHG-1234"}]
 
         wire.rewrite = retagged
-        await check(pilot, main)
+        await check(pilot, main, wire)
         assert [b.backup_id for b in main.table.rows] == shown
         assert main.table.cursor == index
         assert main.table.current is not None
@@ -309,7 +322,7 @@ async def test_at_80_columns_the_status_keeps_the_time(make_app: AppFactory, wir
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         main = await settle(pilot)
-        await check(pilot, main)
+        await check(pilot, main, wire)
         n = len(main.watcher.watched)
         top = screen_text(app).splitlines()[0]
         assert f"watching {n} · 18:00:00" in top, top
@@ -317,5 +330,5 @@ async def test_at_80_columns_the_status_keeps_the_time(make_app: AppFactory, wir
             {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
             "DescribeBackups",
         )
-        await check(pilot, main)
+        await check(pilot, main, wire)
         assert f"watching {n} · ⚠ Throttl" in screen_text(app).splitlines()[0]

@@ -143,7 +143,6 @@ class MainScreen(Screen[None]):
         #: for all queries: a new query's first page waits for a stale call to come back.
         self.in_flight: int | None = None
         self.error: AwsError | None = None
-        self.dropped_pages = 0
         #: The status line as last shown in the top bar.
         self.status = Text()
         #: A: fetch page after page until the end, an error, A again or a new query.
@@ -289,7 +288,6 @@ class MainScreen(Screen[None]):
         self.in_flight = None
         if generation == self.generation:
             return True
-        self.dropped_pages += 1
         self.fetch_next()
         return False
 

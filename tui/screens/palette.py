@@ -122,23 +122,13 @@ def browser_commands(main: MainScreen, profiles: list[str]) -> list[Command]:
             "Toggle filters sidebar", "Show or hide the filters (f)", main.action_toggle_filters
         ),
         Command("Refresh", "Start the listing again (r)", main.action_refresh),
+        Command("Export…", "Save the loaded rows as CSV or JSON (e)", main.action_export),
+        Command(
+            "Cycle time display",
+            "Times in UTC, in local time or as ages (t)",
+            cast("HsmBackupsApp", main.app).action_cycle_time,
+        ),
     ]
-    if hasattr(main, "action_export"):
-        commands.append(
-            Command(
-                "Export…",
-                "Save the loaded rows as CSV or JSON (e)",
-                partial(main.run_action, "export"),
-            )
-        )
-    if hasattr(main, "action_toggle_time"):
-        commands.append(
-            Command(
-                "Toggle time display",
-                "Times in UTC, in local time or as ages",
-                partial(main.run_action, "toggle_time"),
-            )
-        )
     backup = main.table.current
     if backup is not None:
         if backup.cluster_id:

@@ -71,8 +71,6 @@ class Watcher:
         self.paused: str | None = None
         #: The generation of the re-check in flight, None when none is.
         self.in_flight: int | None = None
-        self.checks = 0
-        self.dropped = 0
         self._timer: Timer | None = None
 
     def mount(self) -> None:
@@ -155,7 +153,6 @@ class Watcher:
         generation, query = screen.generation, screen.backup_query
         ids = list(self.watched)
         self.in_flight = generation
-        self.checks += 1
 
         def work() -> None:
             try:
@@ -179,7 +176,6 @@ class Watcher:
         self.in_flight = None
         screen = self.screen
         if event.generation != screen.generation:
-            self.dropped += 1
             if self.watched and self._timer is None:
                 self._schedule(self.INTERVAL)  # the new query's rows: a full interval
             return

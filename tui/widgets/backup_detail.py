@@ -177,7 +177,6 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self.now: datetime | None = None
         self.chains: dict[Key, tuple[LineageNode, ...]] = {}
         self.copies: dict[Key, CopyResult] = {}
-        self.lookups = 0  # chain walks started: the debounce test counts them
         self._searching: dict[Key, dict[str, RegionStatus]] = {}
         self._stops: dict[Key, threading.Event] = {}
         self._timer: Timer | None = None
@@ -391,7 +390,6 @@ class BackupDetail(VerticalScroll, can_focus=True):
             self._walk_when_shown = True  # a hidden pane (small terminal) asks AWS nothing
             return
         self._cancel = threading.Event()
-        self.lookups += 1
         self._walk(key, backup, region, self._cancel)
 
     @work(thread=True, group="lineage", exit_on_error=False, description="source chain")
