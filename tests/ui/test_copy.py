@@ -178,7 +178,8 @@ async def test_at_80x24_the_menu_hint_is_on_screen_and_previews_stay_one_line(
         assert isinstance(app.screen, CopyMenu)
         await stable(pilot)
         shown = screen_text(app)
-        assert "t shows it as text" in shown
+        assert "t as text" in shown
+        assert "commands are copied, never run" in shown
         lines = shown.splitlines()
         label = next(i for i, line in enumerate(lines) if "copy-backup-to-region command" in line)
         preview = lines[label + 1]
@@ -259,7 +260,11 @@ def test_restore_is_told_as_undoing_a_pending_deletion() -> None:
         assert restore.note == "undoes a pending deletion"
         assert restore.warning == warning
         assert restore.is_command
-        assert all(not c.warning for c in choices if c.key != "restore")
+        (delete,) = [c for c in choices if c.key == "delete"]
+        assert delete.warning == (
+            "" if backup is ready else "fails for this backup: already PENDING_DELETION"
+        )
+        assert all(not c.warning for c in choices if c.key not in ("restore", "delete"))
 
 
 async def test_json_text_is_never_folded_and_a_wide_line_is_said_to_run_on(
@@ -334,3 +339,31 @@ async def test_at_160_columns_the_menu_shows_whole_commands_and_a_json_preview(
         copy = next(c for c in menu.choices if c.key == "copy").text
         assert f"  {copy}" in shown, "the whole command, not cut"
         assert f'  {{ "BackupId": "{backup.backup_id}", "BackupArn":' in shown
+
+
+async def test_a_shared_backups_commands_say_shared_and_name_its_owner(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(query=BackupQuery(shared=True), endpoint_url="https://hsm.example.internal")
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        backup = main.table.current
+        assert backup is not None
+        assert backup.arn is not None
+        owner = backup.arn.split(":")[4]
+        written = _record(app)
+        menu = await _menu_on(pilot, "describe")
+        await pilot.press("enter")
+        await until(pilot, lambda: bool(written), "the clipboard sequence")
+        copied = base64.b64decode(written[0][len("\x1b]52;c;") : -1]).decode()
+        argv = shlex.split(copied)
+        assert "--shared" in argv
+        assert argv[-2:] == ["--endpoint-url", "https://hsm.example.internal"]
+        await pilot.press("Y")
+        await pilot.pause()
+        await stable(pilot)
+        shown = screen_text(app)
+        assert f"fails for a shared backup: only its owner (account {owner}) can do this" in shown
+        create = next(c for c in menu.choices if c.key == "create_cluster")
+        assert backup.arn in shlex.split(create.text)
+        assert not create.warning

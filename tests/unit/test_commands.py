@@ -46,15 +46,86 @@ def test_exact_commands_for_a_normal_backup() -> None:
         NORMAL, region="us-east-1", profile="prod-admin", destination_region="eu-west-1"
     )
     tail = " --region us-east-1 --profile prod-admin"
+    bid = "backup-abcdefghij2"
     assert cmds == {
-        "describe": "aws cloudhsmv2 describe-backups --filters backupIds=backup-abcdefghij2" + tail,
-        "restore": "aws cloudhsmv2 restore-backup --backup-id backup-abcdefghij2" + tail,
+        "describe": f"aws cloudhsmv2 describe-backups --filters backupIds={bid}" + tail,
+        "list_tags": f"aws cloudhsmv2 list-tags --resource-id {bid}" + tail,
+        "restore": f"aws cloudhsmv2 restore-backup --backup-id {bid}" + tail,
         "copy": "aws cloudhsmv2 copy-backup-to-region --destination-region eu-west-1"
-        " --backup-id backup-abcdefghij2" + tail,
-        "create_cluster": "aws cloudhsmv2 create-cluster --source-backup-id backup-abcdefghij2"
+        f" --backup-id {bid}" + tail,
+        "create_cluster": f"aws cloudhsmv2 create-cluster --source-backup-id {bid}"
         " --hsm-type hsm2m.medium --subnet-ids '<SUBNET-ID>' --mode FIPS" + tail,
+        "never_expires": f"aws cloudhsmv2 modify-backup-attributes --backup-id {bid}"
+        " --never-expires" + tail,
+        "tag": f"aws cloudhsmv2 tag-resource --resource-id {bid}"
+        " --tag-list 'Key=<TAG-KEY>,Value=<TAG-VALUE>'" + tail,
+        "untag": f"aws cloudhsmv2 untag-resource --resource-id {bid} --tag-key-list '<TAG-KEY>'"
+        + tail,
+        "delete": f"aws cloudhsmv2 delete-backup --backup-id {bid}" + tail,
     }
     assert tuple(cmds) == COMMAND_KEYS
+
+
+def test_a_backup_that_never_expires_is_offered_the_way_back() -> None:
+    never = Backup.from_api({"BackupId": "backup-abcdefghij2", "NeverExpires": True})
+    command = cli_commands(never, region=None, profile=None)["never_expires"]
+    assert command.endswith(" --no-never-expires")
+
+
+def test_every_command_asks_the_endpoint_the_app_listed() -> None:
+    url = "https://cloudhsmv2.vpce-0abc.example.internal"
+    cmds = cli_commands(NORMAL, region="us-east-1", profile=None, endpoint_url=url)
+    for key, command in cmds.items():
+        assert _value_after(shlex.split(command), "--endpoint-url") == url, key
+
+
+def test_a_shared_backup_is_described_with_shared_and_restored_into_a_cluster_by_arn() -> None:
+    shared = Backup.from_api(
+        {
+            "BackupId": "backup-abcdefghij2",
+            "BackupArn": "arn:aws:cloudhsm:us-east-1:444455556666:backup/backup-abcdefghij2",
+            "HsmType": "hsm2m.medium",
+        }
+    )
+    cmds = cli_commands(shared, region="us-east-1", profile=None, shared=True)
+    assert "--shared" in shlex.split(cmds["describe"])
+    create = shlex.split(cmds["create_cluster"])
+    assert _value_after(create, "--source-backup-id") == shared.arn
+    own = cli_commands(NORMAL, region="us-east-1", profile=None)
+    assert "--shared" not in shlex.split(own["describe"])
+
+
+def test_every_option_is_one_the_operation_takes() -> None:
+    """Each `--option` is a member of the operation's input shape (or one of the CLI's own)."""
+    model = botocore.session.get_session().get_service_model("cloudhsmv2")
+    globals_ = {"--region", "--profile", "--endpoint-url"}
+    backup = Backup.from_api({**_api(NORMAL), "NeverExpires": True})
+    for shared in (False, True):
+        cmds = cli_commands(backup, region="r", profile="p", endpoint_url="u", shared=shared)
+        for key, command in cmds.items():
+            argv = shlex.split(command)
+            assert argv[:2] == ["aws", "cloudhsmv2"]
+            operation = next(
+                name for name in model.operation_names if xform_name(name, "-") == argv[2]
+            )
+            shape = model.operation_model(operation).input_shape
+            assert shape is not None
+            members = {"--" + xform_name(m, "-") for m in shape.members}
+            members |= {"--no-" + xform_name(m, "-") for m in shape.members}
+            flags = {a.split("=", 1)[0] for a in argv[3:] if a.startswith("--")}
+            assert flags <= members | globals_, (key, flags - members - globals_)
+            for member in shape.required_members:
+                flag = xform_name(member, "-")
+                assert {f"--{flag}", f"--no-{flag}"} & flags, (key, member)
+
+
+def _api(backup: Backup) -> dict[str, object]:
+    return {
+        "BackupId": backup.backup_id,
+        "BackupArn": backup.arn,
+        "HsmType": backup.hsm_type,
+        "Mode": backup.mode,
+    }
 
 
 def test_placeholders_when_the_backup_or_caller_cannot_say() -> None:

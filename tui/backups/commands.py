@@ -17,9 +17,25 @@ from tui.backups.sanitize import clean
 DESTINATION_PLACEHOLDER = "<DESTINATION-REGION>"
 HSM_TYPE_PLACEHOLDER = "<HSM-TYPE>"
 SUBNET_PLACEHOLDER = "<SUBNET-ID>"
+TAG_KEY_PLACEHOLDER = "<TAG-KEY>"
+TAG_VALUE_PLACEHOLDER = "<TAG-VALUE>"
 
-#: The keys of cli_commands(), in the order a menu should list them.
-COMMAND_KEYS = ("describe", "restore", "copy", "create_cluster")
+#: The keys of cli_commands(), in the order a menu should list them: the two that only read,
+#: then those that change something (the app never runs them; the user may).
+COMMAND_KEYS = (
+    "describe",
+    "list_tags",
+    "restore",
+    "copy",
+    "create_cluster",
+    "never_expires",
+    "tag",
+    "untag",
+    "delete",
+)
+#: Commands the API refuses for a backup owned by another account ("Cross-account use: No" in
+#: the CloudHSM API reference); create-cluster takes a shared backup by its ARN instead.
+OWNER_ONLY = frozenset({"list_tags", "restore", "copy", "never_expires", "tag", "untag", "delete"})
 #: What --pick can print.
 PICK_FORMATS = ("id", "arn", "json")
 
@@ -50,14 +66,19 @@ def cli_commands(
     *,
     region: str | None,
     profile: str | None,
+    endpoint_url: str | None = None,
+    shared: bool = False,
     destination_region: str | None = None,
 ) -> dict[str, str]:
-    """`aws cloudhsmv2` commands to describe, restore, copy and create a cluster from `backup`.
+    """`aws cloudhsmv2` commands for `backup`, to copy and run by hand (the app only reads).
 
-    Arguments the backup cannot supply (destination region, HSM type, subnet) are placeholders
-    such as `'<SUBNET-ID>'`, quoted like any value: pasted unedited they fail at the API, not in
-    the shell. `--mode` is added when the backup has one (create-cluster accepts FIPS/NON_FIPS).
-    `--region` and `--profile` are appended when given.
+    Arguments the backup cannot supply (destination region, HSM type, subnet, a tag) are
+    placeholders such as `'<SUBNET-ID>'`, quoted like any value: pasted unedited they fail at
+    the API, not in the shell. `--mode` is added when the backup has one (create-cluster accepts
+    FIPS/NON_FIPS). `--region`, `--profile` and `--endpoint-url` are appended when given, so the
+    command asks the same place the app listed. A `shared` backup (listed with Shared=true) is
+    described with `--shared`, and create-cluster names it by its ARN, as the API requires for
+    a backup in another account.
     """
     bid = backup.backup_id
     suffix = ""
@@ -65,17 +86,25 @@ def cli_commands(
         suffix += " " + _option("--region", region)
     if profile:
         suffix += " " + _option("--profile", profile)
+    if endpoint_url:
+        suffix += " " + _option("--endpoint-url", endpoint_url)
 
+    source = backup.arn if shared and backup.arn else bid
     create = [
         "aws cloudhsmv2 create-cluster",
-        _option("--source-backup-id", bid),
+        _option("--source-backup-id", source),
         _option("--hsm-type", backup.hsm_type or HSM_TYPE_PLACEHOLDER),
         _option("--subnet-ids", SUBNET_PLACEHOLDER),
     ]
     if backup.mode:
         create.append(_option("--mode", backup.mode))
+    describe = "aws cloudhsmv2 describe-backups " + _option("--filters", _filter_value(bid))
+    if shared:
+        describe += " --shared"
+    tag_pair = f"Key={TAG_KEY_PLACEHOLDER},Value={TAG_VALUE_PLACEHOLDER}"
     commands = {
-        "describe": "aws cloudhsmv2 describe-backups " + _option("--filters", _filter_value(bid)),
+        "describe": describe,
+        "list_tags": "aws cloudhsmv2 list-tags " + _option("--resource-id", bid),
         "restore": "aws cloudhsmv2 restore-backup " + _option("--backup-id", bid),
         "copy": " ".join(
             [
@@ -85,6 +114,18 @@ def cli_commands(
             ]
         ),
         "create_cluster": " ".join(create),
+        "never_expires": "aws cloudhsmv2 modify-backup-attributes "
+        + _option("--backup-id", bid)
+        + (" --no-never-expires" if backup.never_expires else " --never-expires"),
+        "tag": "aws cloudhsmv2 tag-resource "
+        + _option("--resource-id", bid)
+        + " "
+        + _option("--tag-list", tag_pair),
+        "untag": "aws cloudhsmv2 untag-resource "
+        + _option("--resource-id", bid)
+        + " "
+        + _option("--tag-key-list", TAG_KEY_PLACEHOLDER),
+        "delete": "aws cloudhsmv2 delete-backup " + _option("--backup-id", bid),
     }
     return {key: commands[key] + suffix for key in COMMAND_KEYS}
 

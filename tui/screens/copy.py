@@ -7,7 +7,7 @@ select by hand instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from tui.backups import Backup
 from tui.backups.clipboard import clean_multiline
-from tui.backups.commands import COMMAND_KEYS, backup_json, cli_commands, continued
+from tui.backups.commands import COMMAND_KEYS, OWNER_ONLY, backup_json, cli_commands, continued
 from tui.backups.sanitize import clean
 
 
@@ -44,31 +44,71 @@ class CopyChoice:
         return self.key in COMMAND_KEYS
 
 
-def copy_choices(backup: Backup, *, region: str | None, profile: str | None) -> list[CopyChoice]:
-    """What Y offers for `backup`: its ID, ARN, JSON and the CLI commands, in that order."""
-    commands = cli_commands(backup, region=region, profile=profile)
-    names = {
-        "describe": "describe-backups command",
-        "restore": "restore-backup command",
-        "copy": "copy-backup-to-region command",
-        "create_cluster": "create-cluster command (from this backup)",
-    }
+#: Menu labels of the commands (cli_commands keys), and what running each one would do.
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "describe": ("describe-backups command", "reads"),
+    "list_tags": ("list-tags command", "reads"),
+    "restore": ("restore-backup command", "undoes a pending deletion"),
+    "copy": ("copy-backup-to-region command", "makes a copy in another region"),
+    "create_cluster": ("create-cluster command (from this backup)", "a new cluster"),
+    "never_expires": ("modify-backup-attributes command", ""),
+    "tag": ("tag-resource command", "adds a tag: edit <TAG-KEY> and <TAG-VALUE>"),
+    "untag": ("untag-resource command", "removes a tag: edit <TAG-KEY>"),
+    "delete": ("delete-backup command", "deletes it: restorable for 7 days"),
+}
+#: The hint under the menu: how to use it, and that a command is only ever copied.
+MENU_HINT = "Enter copies · t as text · Esc closes · commands are copied, never run"
+
+
+def copy_choices(
+    backup: Backup,
+    *,
+    region: str | None,
+    profile: str | None,
+    endpoint_url: str | None = None,
+    shared: bool = False,
+) -> list[CopyChoice]:
+    """What Y offers for `backup`: its ID, ARN, JSON and the CLI commands, in that order.
+
+    Each command says what it would do, and why it would fail for this backup when the API
+    would refuse it (a restore of a backup not pending deletion, an owner-only command on a
+    backup shared with this account).
+    """
+    commands = cli_commands(
+        backup, region=region, profile=profile, endpoint_url=endpoint_url, shared=shared
+    )
     choices = [CopyChoice("id", "Backup ID", backup.backup_id)]
     if backup.arn:
         choices.append(CopyChoice("arn", "ARN", backup.arn))
     choices.append(CopyChoice("json", "The backup as JSON", backup_json(backup)))
-    choices += [CopyChoice(key, names[key], commands[key]) for key in COMMAND_KEYS]
-    return [_restore_told(c, backup) if c.key == "restore" else c for c in choices]
+    for key in COMMAND_KEYS:
+        label, note = _COMMANDS[key]
+        if key == "never_expires":
+            note = "lets it expire again" if backup.never_expires else "makes it never expire"
+        choices.append(
+            CopyChoice(key, label, commands[key], note=note, warning=_warning(key, backup, shared))
+        )
+    return choices
 
 
-def _restore_told(choice: CopyChoice, backup: Backup) -> CopyChoice:
-    """restore-backup only takes a backup in PENDING_DELETION back to READY: say so, and say
-    when this backup is in another state (the API would refuse it)."""
-    warning = ""
-    if backup.state != "PENDING_DELETION":
-        state = clean(backup.state or "state unknown")
-        warning = f"fails for this backup: {state}, not PENDING_DELETION"
-    return replace(choice, note="undoes a pending deletion", warning=warning)
+def _warning(key: str, backup: Backup, shared: bool) -> str:
+    """Why the API would refuse `key` for this backup, or "" when nothing is known against it."""
+    if shared and key in OWNER_ONLY:
+        owner = _owner(backup)
+        return f"fails for a shared backup: only its owner{owner} can do this"
+    state = clean(backup.state or "state unknown")
+    if key == "restore" and backup.state != "PENDING_DELETION":
+        return f"fails for this backup: {state}, not PENDING_DELETION"
+    if key == "delete" and backup.state in ("PENDING_DELETION", "DELETED"):
+        return f"fails for this backup: already {state}"
+    return ""
+
+
+def _owner(backup: Backup) -> str:
+    """` (account 111122223333)` from the ARN, or "" when the ARN does not say."""
+    parts = (backup.arn or "").split(":")
+    account = parts[4] if len(parts) > 5 else ""
+    return f" (account {clean(account)})" if account.isdigit() else ""
 
 
 class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
@@ -91,7 +131,7 @@ class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
             # Docked to the bottom (styles/app.tcss), with the list scrolling above it: the
             # hint is the only place `t` is told, so it stays on screen at 80x24 too.
             yield Static(
-                Text("Enter copies · t shows it as text to select · Esc closes", "dim"),
+                Text(MENU_HINT, "dim"),
                 id="copy-hint",
             )
 

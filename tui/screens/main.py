@@ -707,14 +707,22 @@ class MainScreen(Screen[None]):
         if (backup := self._current_or_say("copy")) is not None:
             self._copy(backup.backup_id, "Backup ID", show=False)
 
+    def choices_to_copy(self, backup: Backup) -> list[CopyChoice]:
+        """What Y and the palette offer for `backup`, with commands that ask where it was listed."""
+        return copy_choices(
+            backup,
+            region=self.backup_query.region,
+            profile=self.settings.profile,
+            endpoint_url=self.settings.endpoint_url,
+            shared=self.backup_query.shared,
+        )
+
     def action_copy_menu(self) -> None:
         """Y: choose what to copy of the highlighted backup (or show it as text)."""
         backup = self._current_or_say("copy")
         if backup is None:
             return
-        choices = copy_choices(
-            backup, region=self.backup_query.region, profile=self.settings.profile
-        )
+        choices = self.choices_to_copy(backup)
 
         def chosen(result: tuple[CopyChoice, bool] | None) -> None:
             if result is not None:

@@ -20,7 +20,7 @@ from textual.content import Content
 
 from tui.backups import BackupQuery, clean, invalid_backup_ids
 from tui.backups.profiles import list_profiles
-from tui.screens.copy import CopyChoice, copy_choices
+from tui.screens.copy import CopyChoice
 from tui.screens.main import MainScreen
 from tui.screens.switching import NOT_IN_DEMO, apply_query, switch_profile, switch_region
 
@@ -145,8 +145,7 @@ def browser_commands(main: MainScreen, profiles: list[str]) -> list[Command]:
                 )
             )
         app = cast("HsmBackupsApp", main.app)
-        region, profile = main.backup_query.region, main.settings.profile
-        for choice in copy_choices(backup, region=region, profile=profile):
+        for choice in main.choices_to_copy(backup):
             commands.append(
                 Command(
                     f"Copy {_lower_first(choice.label)}",
