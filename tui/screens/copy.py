@@ -95,7 +95,7 @@ def _warning(key: str, backup: Backup, shared: bool) -> str:
     """Why the API would refuse `key` for this backup, or "" when nothing is known against it."""
     if shared and key in OWNER_ONLY:
         owner = _owner(backup)
-        return f"fails for a shared backup: only its owner{owner} can do this"
+        return f"fails for a shared backup: owner{owner} only"
     state = clean(backup.state or "state unknown")
     if key == "restore" and backup.state != "PENDING_DELETION":
         return f"fails for this backup: {state}, not PENDING_DELETION"
@@ -105,10 +105,10 @@ def _warning(key: str, backup: Backup, shared: bool) -> str:
 
 
 def _owner(backup: Backup) -> str:
-    """` (account 111122223333)` from the ARN, or "" when the ARN does not say."""
+    """` 111122223333` (the owning account, from the ARN), or "" when the ARN does not say."""
     parts = (backup.arn or "").split(":")
     account = parts[4] if len(parts) > 5 else ""
-    return f" (account {clean(account)})" if account.isdigit() else ""
+    return f" {clean(account)}" if account.isdigit() else ""
 
 
 class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
