@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.ui.conftest import NOW, AppFactory, Wire
@@ -220,6 +221,48 @@ async def test_expiring_within_filters_loaded_rows_locally(
         await pilot.press("enter")
         await settle(pilot)
         assert len(main.table.rows) == loaded
+
+
+async def _days(pilot: Pilot[str], text: str) -> str:
+    """Type `text` into "Expiring within" and press Enter; the field's note, as shown."""
+    app = pilot.app
+    field = app.screen.query_one("#expiring-within", Input)
+    field.focus()
+    field.value = text
+    await pilot.press("enter")
+    await settle(pilot)
+    return screen_text(app)  # type: ignore[arg-type]
+
+
+async def test_expiring_within_takes_whole_days_and_says_what_it_does_not_take(
+    make_app: AppFactory,
+) -> None:
+    """3000000 once killed the app (OverflowError); 1.5 became 15; -1 and abc did nothing."""
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        loaded = len(main.table.all_rows)
+        await pilot.press("slash")
+        kinds = ("expires", "overdue", "pending-deletion")  # a date of its own going, not "never"
+        expiring = [b for b in main.table.all_rows if main.expiry_of(b).kind in kinds]
+        for huge in ("3000000", "99999999999", "9" * 5000):
+            shown = await _days(pilot, huge)
+            assert "counted as 3650 (10 years)" in shown
+            assert len(main.table.rows) == len(expiring), huge
+        shown = await _days(pilot, "7")
+        within_a_week = len(main.table.rows)
+        assert 0 < within_a_week < loaded
+        assert "counted as" not in shown
+        for bad in ("1.5", "-1", "abc", "٣"):
+            shown = await _days(pilot, bad)
+            assert f"not a whole number: {bad}" in shown
+            assert len(main.table.rows) == within_a_week, "the filter in force stays"
+        shown = await _days(pilot, "")
+        assert "not a whole number" not in shown
+        assert len(main.table.rows) == loaded
+        field = app.screen.query_one("#expiring-within", Input)
+        await pilot.press("tab")
+        assert not field.has_class("-invalid"), "an empty field is 'any', not an error"
 
 
 @pytest.mark.parametrize("world", [WorldSpec(scale=2)], indirect=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -30,6 +30,32 @@ _ID_INPUTS = {
     "cluster-ids": ("cluster_ids", invalid_cluster_ids, "cluster ID"),
 }
 _NEVER = {"any": None, "yes": True, "no": False}
+#: The most "expiring within" counts: ten years. Retention is at most 379 days, so a bigger
+#: number cannot select anything more, and the date arithmetic stays far from year 9999.
+MAX_DAYS = 3650
+
+
+class Days(NamedTuple):
+    """What the "expiring within" field holds: the days to filter by (None: off), or why not."""
+
+    days: int | None
+    problem: str | None = None
+    #: The number typed was over MAX_DAYS and counts as MAX_DAYS.
+    capped: bool = False
+
+
+def parse_days(text: str) -> Days:
+    """Read the "expiring within" field: a whole number of days, at most MAX_DAYS."""
+    text = text.strip()
+    if not text:
+        return Days(None)
+    if not (text.isascii() and text.isdigit()):
+        shown = text if len(text) <= 6 else text[:5] + "…"  # one line of the sidebar
+        return Days(None, f"not a whole number: {shown}")
+    digits = text.lstrip("0") or "0"  # no int() of a huge string: Python caps its digits
+    if len(digits) > len(str(MAX_DAYS)) or int(digits) > MAX_DAYS:
+        return Days(MAX_DAYS, capped=True)
+    return Days(int(digits))
 
 
 def _problem(bad: list[str], name: str) -> str:
@@ -141,12 +167,8 @@ class FilterSidebar(VerticalScroll):
             compact=True,
         )
         yield Label("Expiring within (days)")
-        yield Input(
-            placeholder="any · e.g. 7",
-            type="integer",
-            id="expiring-within",
-            compact=True,
-        )
+        yield Input(placeholder="any · e.g. 7", id="expiring-within", compact=True)
+        yield Static("", id="expiring-within-error", classes="field-error")
         yield Static(
             Text("Not sent to AWS: filters the rows already loaded.", style="dim"),
             classes="local-note",
@@ -191,6 +213,9 @@ class FilterSidebar(VerticalScroll):
         for input_id, (_attr, check, name) in _ID_INPUTS.items():
             if bad := check(self._ids(input_id)):
                 out.append(_problem(bad, name))
+        problem = parse_days(self.query_one("#expiring-within", Input).value).problem
+        if problem is not None:
+            out.append(problem)
         return out
 
     def _flag(self, input_id: str, bad: list[str], name: str) -> None:
@@ -240,11 +265,20 @@ class FilterSidebar(VerticalScroll):
 
     def _post_local(self) -> None:
         self._local_timer = None
-        text = self.query_one("#expiring-within", Input).value.strip()
-        days = int(text) if text.isdigit() else None
-        if days != self._local_posted:
-            self._local_posted = days
-            self.post_message(self.LocalChanged(self, days))
+        field = self.query_one("#expiring-within", Input)
+        read = parse_days(field.value)
+        error = self.query_one("#expiring-within-error", Static)
+        field.set_class(read.problem is not None, "-invalid")
+        note = read.problem
+        if read.capped:
+            note = f"counted as {MAX_DAYS} (10 years)"
+        error.set_class(note is not None, "-shown")
+        error.update(Text(note) if note else "")
+        if read.problem is not None:
+            return  # the filter in force stays until the field holds a number again
+        if read.days != self._local_posted:
+            self._local_posted = read.days
+            self.post_message(self.LocalChanged(self, read.days))
 
     @on(Input.Changed, "#expiring-within")
     def _local_typed(self, event: Input.Changed) -> None:
