@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.ui.conftest import NOW, AppFactory
-from tests.ui.helpers import screen_text, settle, text_of, until
+from tests.ui.helpers import screen_text, settle, stable, text_of, until
 from tui import timemodes
 from tui.app import HsmBackupsApp
 from tui.config import CONFIG_ENV
@@ -334,3 +334,28 @@ async def test_scrolling_jumps_instead_of_sliding(make_app: AppFactory) -> None:
         await pilot.pause(0.3)
         assert seen == [help_scroll.scroll_y]
         assert help_scroll.scroll_y > 0
+
+
+@pytest.mark.parametrize("theme", ["hsm-dark", "hsm-16", "hsm-mono"])
+async def test_the_focused_field_has_a_mark_of_its_own_in_every_theme(
+    make_app: AppFactory, theme: str
+) -> None:
+    """A bar at the focused field's left edge: a shape, so 16 colours and NO_COLOR show it too.
+
+    The dropdowns once differed from their neighbours by a background shade only (none at all
+    in 16 colours), and users typed into the wrong field.
+    """
+    app = make_app(theme=theme)
+    async with app.run_test(size=(120, 40)) as pilot:
+        main = await settle(pilot)
+        sidebar = main.query_one("#filters")
+        fields = [w for w in sidebar.query("Input, Select, Checkbox") if w.focusable]
+        assert len(fields) >= 10
+        for field in fields:
+            app.set_focus(field)
+            await pilot.pause()
+            await stable(pilot)
+            # Column 0 is the sidebar's border, 1 its padding, 2 the field's left edge.
+            marked = [y for y, line in enumerate(screen_text(app).splitlines()) if line[2] == "┃"]
+            top = field.region.y
+            assert marked == list(range(top, top + field.region.height)), field.id
