@@ -317,3 +317,45 @@ async def test_l_again_cancels_a_running_copy_search(
         result = main.detail.copies[key]  # type: ignore[index]
         assert result.cancelled
         assert "pending" in {s.state for s in result.statuses.values()}
+
+
+async def test_a_cut_tree_line_is_shown_whole_under_the_tree_at_80x24(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    """The line of the highlighted node ended in `READY…`: its age and cluster were hidden."""
+    *_, (region, backup_id) = world.landmarks["chain"]
+    app = make_app(region=region, query=BackupQuery(backup_ids=(backup_id,)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("enter")  # opens the detail panel (hidden at 80x24) and moves into it
+        await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")
+        await settle(pilot)
+        await pilot.press("tab")  # into the tree: the cursor starts on this backup
+        await settle(pilot)
+        shown = main.table.current
+        assert shown is not None
+        assert shown.cluster_id is not None
+        lines = screen_text(app).splitlines()
+        cut = next(line for line in lines if f"● {region} {backup_id}" in line)
+        assert "…" in cut
+        assert shown.cluster_id not in cut
+        whole = next(i for i, line in enumerate(lines) if f"▸ ● {region} {backup_id}" in line)
+        joined = " ".join(line.strip("│ ▁▆▇") for line in lines[whole : whole + 4])
+        assert "READY · " in joined
+        assert shown.cluster_id in joined
+
+
+async def test_the_copy_search_shows_a_regions_error_whole(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    app = make_app(search_regions=world.search_regions)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("L")
+        await until(pilot, lambda: main.detail.key in main.detail.copies, "the copy search")
+        await settle(pilot)
+        text = " ".join(
+            part.strip() for line in screen_text(app).splitlines() for part in line.split("│")
+        )
+        text = " ".join(text.split())
+        assert "with an explicit deny in a service control policy" in text

@@ -91,8 +91,9 @@ def render_tags(backup: Backup) -> RenderableType:
     return Group(heading, KeyValues((safe(key), safe(value)) for key, value in backup.tags))
 
 
-#: An error message in the copy-search status is cut (at a word, with "…") past this.
-MESSAGE_CELLS = 80
+#: An error message in the copy-search status wraps; only a huge one is cut (at a word,
+#: with "…") past this. AWS messages with an ARN run to 150–250 cells.
+MESSAGE_CELLS = 600
 
 
 def render_search(statuses: dict[str, RegionStatus], running: bool) -> RenderableType:
@@ -196,6 +197,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
             with Vertical(id="detail-side"):
                 yield Prerendered(id="lineage-title")
                 yield LineageTree(id="lineage")
+                yield Prerendered(id="lineage-cursor")
                 yield Prerendered(id="copies-status")
                 yield Prerendered(id="detail-tags")
 
@@ -354,9 +356,11 @@ class BackupDetail(VerticalScroll, can_focus=True):
 
     def on_descendant_focus(self) -> None:
         self._check_mode()
+        self._show_cursor_node()
 
     def on_descendant_blur(self) -> None:
         self._check_mode()
+        self._show_cursor_node()
 
     def on_show(self) -> None:
         if self._walk_when_shown:
@@ -470,6 +474,24 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self.copies.clear()
         self._render_all()
         self._schedule_walk()
+
+    @on(Tree.NodeHighlighted, "#lineage")
+    def _show_whole_node(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        """The highlighted node's line is cut to the pane's width: show all of it under the
+        tree (its state, age, cluster, the error a region gave), wrapped."""
+        event.stop()
+        self._show_cursor_node()
+
+    def _show_cursor_node(self) -> None:
+        tree = self.query_one(LineageTree)
+        whole = tree.whole_label(tree.cursor_node) if tree.has_focus else None
+        shown = self.query_one("#lineage-cursor", Prerendered)
+        if whole is None:
+            shown.update("")
+            return
+        line = Text("▸ ", style="bold")
+        line.append_text(whole)
+        shown.update(line)
 
     @on(Tree.NodeSelected)
     def _node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:

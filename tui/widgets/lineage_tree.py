@@ -118,7 +118,8 @@ class LineageTree(Tree[NodeRef]):
 
     Enter (or a click) on a node posts Tree.NodeSelected with its NodeRef: the detail pane
     turns that into a jump to the node's region and backup. Labels are fitted to the width
-    (no sideways scrolling): a long one drops its last parts and ends in an ellipsis.
+    (no sideways scrolling): a long one drops its last parts and ends in an ellipsis, and the
+    detail pane shows the highlighted one whole under the tree (`whole_label`).
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -183,15 +184,26 @@ class LineageTree(Tree[NodeRef]):
         if self.cursor_node is None:
             self._place_cursor(None)
 
-    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
-        """The label, shortened to the width left after the guides (with an ellipsis)."""
-        label = super().render_label(node, base_style, style)
+    def _room(self, node: TreeNode[NodeRef]) -> int:
+        """The cells a node's label has on its line, after the guides of its depth."""
         depth = 0
         parent = node.parent
         while parent is not None and parent is not self.root:
             depth += 1
             parent = parent.parent
-        room = self.scrollable_content_region.width - depth * self.guide_depth
+        return self.scrollable_content_region.width - depth * self.guide_depth
+
+    def whole_label(self, node: TreeNode[NodeRef] | None) -> Text | None:
+        """`node`'s label when its line cuts it (to be shown whole elsewhere), else None."""
+        if node is None or not isinstance(node.label, Text):
+            return None
+        room = self._room(node)
+        return node.label.copy() if 0 < room < node.label.cell_len else None
+
+    def render_label(self, node: TreeNode[NodeRef], base_style: Style, style: Style) -> Text:
+        """The label, shortened to the width left after the guides (with an ellipsis)."""
+        label = super().render_label(node, base_style, style)
+        room = self._room(node)
         if room > 0 and label.cell_len > room:
             label = shorten(label, room)
             label.stylize(style, len(label) - 1)  # the ellipsis under the cursor too
