@@ -11,6 +11,21 @@ from tui import __version__
 from tui.__main__ import settings_from_args
 
 
+ARN_EU = "arn:aws:cloudhsm:eu-west-1:123456789012:backup/backup-abcdefghijk"
+CLUSTER_ARN_US = "arn:aws:cloudhsm:us-east-1:123456789012:cluster/cluster-abcdefghijk"
+
+
+def test_an_arn_gives_its_id_and_its_region_and_capitals_are_lowered() -> None:
+    s = settings_from_args(["--backup-id", ARN_EU + ",BACKUP-BCDEFGHIJKL"])
+    assert s.region == "eu-west-1"
+    assert s.query.backup_ids == ("backup-abcdefghijk", "backup-bcdefghijkl")
+    s = settings_from_args(["--cluster-id", CLUSTER_ARN_US, "--region", "us-east-1"])
+    assert (s.region, s.query.cluster_ids) == ("us-east-1", ("cluster-abcdefghijk",))
+    # A source backup's ARN says where the source is, not where its copies are listed.
+    s = settings_from_args(["--source-backup-id", ARN_EU, "--region", "us-west-2"])
+    assert (s.region, s.query.source_backup_ids) == ("us-west-2", ("backup-abcdefghijk",))
+
+
 def test_flags_prefill_the_query() -> None:
     s = settings_from_args(
         [
@@ -53,6 +68,14 @@ def test_theme_flag(name: str) -> None:
         (["--never-expires", "maybe"], "expected true or false"),
         (["--region", "mars-north-9x"], "not an AWS region name"),
         (["--demo-latency", "300"], "only applies with --demo"),
+        (
+            ["--region", "us-east-1", "--backup-id", ARN_EU],
+            "the ARN is in eu-west-1, but --region is us-east-1",
+        ),
+        (
+            ["--backup-id", ARN_EU, "--cluster-id", CLUSTER_ARN_US],
+            "the ARNs name 2 regions (eu-west-1, us-east-1): list one at a time",
+        ),
         (["--theme", "neon"], "no theme 'neon'; choose from hsm-dark, hsm-light, hsm-16"),
     ],
 )

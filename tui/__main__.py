@@ -15,9 +15,10 @@ from tui.backups.models import (
     BACKUP_STATES,
     MAX_PAGE_SIZE,
     BackupQuery,
+    TypedIds,
     invalid_backup_ids,
     invalid_cluster_ids,
-    split_ids,
+    read_ids,
 )
 from tui.settings import Settings
 
@@ -148,18 +149,36 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _ids(values: list[str]) -> tuple[str, ...]:
-    return split_ids(" ".join(values))
+def _ids(values: list[str]) -> TypedIds:
+    return read_ids(" ".join(values))
+
+
+def _arn_region(p: argparse.ArgumentParser, args: argparse.Namespace, *typed: TypedIds) -> None:
+    """A backup or cluster ARN names its region: list there (a different --region is an error).
+
+    A source backup's ARN names where the source is, not where its copies are listed: it
+    gives its ID only.
+    """
+    regions = list(dict.fromkeys(r for t in typed for r in t.regions))
+    if len(regions) > 1:
+        p.error(f"the ARNs name {len(regions)} regions ({', '.join(regions)}): list one at a time")
+    if regions:
+        (named,) = regions
+        if args.region is not None and args.region != named:
+            p.error(f"the ARN is in {named}, but --region is {args.region}")
+        args.region = named
 
 
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     """Parse and validate; invalid values exit with status 2 and one line, before any UI."""
     p = parser()
     args = p.parse_args(argv)
+    backup_ids, cluster_ids = _ids(args.backup_id), _ids(args.cluster_id)
+    _arn_region(p, args, backup_ids, cluster_ids)
     query = BackupQuery(
-        backup_ids=_ids(args.backup_id),
-        source_backup_ids=_ids(args.source_backup_id),
-        cluster_ids=_ids(args.cluster_id),
+        backup_ids=backup_ids.ids,
+        source_backup_ids=_ids(args.source_backup_id).ids,
+        cluster_ids=cluster_ids.ids,
         states=tuple(s for s in BACKUP_STATES if s in args.state),
         never_expires=args.never_expires,
         shared=args.shared,

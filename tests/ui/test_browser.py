@@ -246,6 +246,40 @@ async def test_invalid_ids_are_flagged_and_never_sent(make_app: AppFactory, wire
         assert main.error is None
 
 
+async def test_a_pasted_arn_in_the_backup_ids_field_lists_it_in_its_region(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    """The console and describe-backups give ARNs; the field rejected them."""
+    elsewhere = "eu-west-1"
+    item = world.backups(elsewhere)[5]
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert main.backup_query.region != elsewhere
+        await pilot.press("slash")
+        field = app.screen.query_one("#backup-ids", Input)
+        field.value = item["BackupArn"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not field.has_class("-invalid")
+        assert main.backup_query.region == elsewhere
+        assert main.query_one("#region", Select).value == elsewhere
+        assert wire.calls[-1]["Filters"] == {"backupIds": [item["BackupId"]]}
+        assert [b.backup_id for b in main.table.rows] == [item["BackupId"]]
+        field.value = item["BackupId"].upper()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not field.has_class("-invalid")
+        assert [b.backup_id for b in main.table.rows] == [item["BackupId"]]
+        other = world.backups("us-west-2")[0]["BackupArn"]
+        field.value = f"{item['BackupArn']} {other}"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert field.has_class("-invalid")
+        error = app.screen.query_one("#backup-ids-error")
+        assert "ARNs in 2 regions: eu-west-1, us-west-2" in str(error.render())
+
+
 async def test_typed_filters_apply_on_enter(
     make_app: AppFactory, world: DemoWorld, wire: Wire
 ) -> None:

@@ -19,6 +19,7 @@ from tui.backups.models import (
     Page,
     invalid_backup_ids,
     invalid_cluster_ids,
+    read_ids,
     split_ids,
 )
 from tui.backups.paging import Listing, ListingUpdate, PagingError
@@ -64,6 +65,7 @@ __all__ = [
     "invalid_backup_ids",
     "invalid_cluster_ids",
     "needs_cluster",
+    "read_ids",
     "split_ids",
     "walk_sources",
 ]

@@ -198,6 +198,42 @@ def split_ids(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(part for part in _SPLIT.split(text.strip()) if part))
 
 
+#: A CloudHSM backup or cluster ARN: `arn:aws:cloudhsm:eu-west-1:123456789012:backup/backup-…`.
+_ARN = re.compile(
+    r"arn:aws[a-z-]*:cloudhsm:(?P<region>[a-z]{2}(?:-[a-z]+)+-\d+):\d*:(?:backup|cluster)/(?P<id>.+)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TypedIds:
+    """IDs as a user typed or pasted them: ARNs read as their ID, capitals lowered.
+
+    `regions` are the regions the ARNs named, in order: a backup lives where its ARN says.
+    """
+
+    ids: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+
+
+def read_ids(text: str) -> TypedIds:
+    """`split_ids`, taking ARNs (the console and `describe-backups` give them) and capitals.
+
+    IDs are lowercase in AWS (`backup-` and base32), so `BACKUP-ABCDEFGHIJK` is the same
+    backup; left as typed, the API would answer that no such backup exists.
+    """
+    ids: list[str] = []
+    regions: list[str] = []
+    for part in split_ids(text):
+        arn = _ARN.fullmatch(part)
+        if arn is not None:
+            regions.append(arn.group("region"))
+            part = arn.group("id")
+        if part[:8].lower().startswith(("backup-", "cluster-")):
+            part = part.lower()
+        ids.append(part)
+    return TypedIds(tuple(dict.fromkeys(ids)), tuple(dict.fromkeys(regions)))
+
+
 def invalid_backup_ids(ids: tuple[str, ...]) -> list[str]:
     """The IDs that cannot be backup IDs by the API's own pattern."""
     return [i for i in ids if _BACKUP_ID.fullmatch(i) is None]

@@ -19,7 +19,7 @@ from tui.backups import (
     BackupQuery,
     invalid_backup_ids,
     invalid_cluster_ids,
-    split_ids,
+    read_ids,
 )
 from tui.widgets.marks import Tick
 
@@ -29,6 +29,8 @@ _ID_INPUTS = {
     "source-backup-ids": ("source_backup_ids", invalid_backup_ids, "backup ID"),
     "cluster-ids": ("cluster_ids", invalid_cluster_ids, "cluster ID"),
 }
+#: The ID fields whose ARNs say where to list: a backup's, a cluster's (not a source's).
+_REGION_FIELDS = ("backup-ids", "cluster-ids")
 _NEVER = {"any": None, "yes": True, "no": False}
 #: The most "expiring within" counts: ten years. Retention is at most 379 days, so a bigger
 #: number cannot select anything more, and the date arithmetic stays far from year 9999.
@@ -178,7 +180,32 @@ class FilterSidebar(VerticalScroll):
     # ---- reading the form -------------------------------------------------------------------
 
     def _ids(self, input_id: str) -> tuple[str, ...]:
-        return split_ids(self.query_one(f"#{input_id}", Input).value)
+        return read_ids(self.query_one(f"#{input_id}", Input).value).ids
+
+    def _named_regions(self) -> list[str]:
+        """The regions the ARNs in Backup IDs and Cluster IDs name (a source backup's ARN
+        names where the source is, not where its copies are listed: not counted)."""
+        regions: dict[str, None] = {}
+        for input_id in _REGION_FIELDS:
+            regions.update(
+                dict.fromkeys(read_ids(self.query_one(f"#{input_id}", Input).value).regions)
+            )
+        return list(regions)
+
+    def _follow_arns(self) -> str | None:
+        """A pasted ARN says where its backup lives: the Region follows it. None, or why not."""
+        regions = self._named_regions()
+        if len(regions) > 1:
+            return f"ARNs in {len(regions)} regions: {', '.join(regions)}"
+        if regions:
+            (named,) = regions
+            select = self.query_one("#region", Select)
+            if named not in self._regions:
+                self._regions.insert(0, named)
+                select.set_options([(r, r) for r in self._regions])
+            if select.value != named:
+                select.value = named
+        return None
 
     def current_query(self) -> BackupQuery | None:
         """The query the form shows, or None while any field is invalid."""
@@ -190,6 +217,10 @@ class FilterSidebar(VerticalScroll):
             self._flag(input_id, bad, name)
             valid = valid and not bad
             fields[attr] = ids
+        conflict = self._follow_arns()
+        if conflict is not None:
+            self._flag_text("backup-ids", conflict)
+            return None
         if not valid:
             return None
         region = self.query_one("#region", Select).value
@@ -213,6 +244,9 @@ class FilterSidebar(VerticalScroll):
         for input_id, (_attr, check, name) in _ID_INPUTS.items():
             if bad := check(self._ids(input_id)):
                 out.append(_problem(bad, name))
+        regions = self._named_regions()
+        if len(regions) > 1:
+            out.append(f"ARNs in {len(regions)} regions: {', '.join(regions)}")
         problem = parse_days(self.query_one("#expiring-within", Input).value).problem
         if problem is not None:
             out.append(problem)
@@ -220,14 +254,14 @@ class FilterSidebar(VerticalScroll):
 
     def _flag(self, input_id: str, bad: list[str], name: str) -> None:
         """Mark an ID field invalid in place, naming the offending entries literally."""
+        self._flag_text(input_id, _problem(bad, name) if bad else None)
+
+    def _flag_text(self, input_id: str, problem: str | None) -> None:
         widget = self.query_one(f"#{input_id}", Input)
         error = self.query_one(f"#{input_id}-error", Static)
-        widget.set_class(bool(bad), "-invalid")
-        error.set_class(bool(bad), "-shown")
-        if bad:
-            error.update(Text(_problem(bad, name)))
-        else:
-            error.update("")
+        widget.set_class(problem is not None, "-invalid")
+        error.set_class(problem is not None, "-shown")
+        error.update(Text(problem) if problem is not None else "")
 
     # ---- applying ---------------------------------------------------------------------------
 
@@ -294,7 +328,7 @@ class FilterSidebar(VerticalScroll):
             return  # local only: handled by _local_typed
         if event.input.id in _ID_INPUTS:
             _attr, check, name = _ID_INPUTS[event.input.id]
-            self._flag(event.input.id, check(split_ids(event.value)), name)
+            self._flag(event.input.id, check(read_ids(event.value).ids), name)
         self._apply_later(self.TYPING_PAUSE)
 
     @on(Input.Submitted)
