@@ -10,7 +10,6 @@ import pytest
 from tui import __version__
 from tui.__main__ import settings_from_args
 
-
 ARN_EU = "arn:aws:cloudhsm:eu-west-1:123456789012:backup/backup-abcdefghijk"
 CLUSTER_ARN_US = "arn:aws:cloudhsm:us-east-1:123456789012:cluster/cluster-abcdefghijk"
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.filter import Monochrome, NoColor
 from textual.message import Message
+from textual.screen import Screen
 
 from tui.backups import BackupSource, clean
 from tui.backups.clipboard import (
@@ -266,6 +267,17 @@ class HsmBackupsApp(App[str]):
             tooltip="Command palette: show a backup by ID, filter by cluster, region, "
             "profile, theme, copy, export…",
         )
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, less the two that do not suit a remote host.
+
+        "Screenshot" writes an SVG into ~/Downloads of the machine the app runs on (over SSH,
+        not the user's) and says only "Failed to save screenshot" when that folder is missing;
+        "Keys" opens a panel that Esc does not close, while `?` shows every key.
+        """
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Screenshot", "Keys"):
+                yield command
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -180,6 +180,23 @@ async def test_the_export_command_opens_the_export_dialog(make_app: AppFactory) 
         await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
 
 
+async def test_textuals_screenshot_and_keys_commands_are_not_offered(
+    make_app: AppFactory,
+) -> None:
+    """Screenshot saved onto the remote host (or failed without saying where); Keys' panel
+    ignored Esc. Theme and Quit stay."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for typed in ("screenshot", "keys"):
+            shown = hits(await open_palette(pilot, typed))
+            assert "Screenshot" not in shown
+            assert "Keys" not in shown
+            await pilot.press("escape")
+        shown = hits(await open_palette(pilot, "quit"))
+        assert "Quit" in shown
+
+
 async def test_every_hit_has_help_and_the_theme_command_stays(make_app: AppFactory) -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
