@@ -640,7 +640,10 @@ async def test_a_region_without_backups_says_so_not_an_internal_error(
         assert focus_of(app) is app.screen.query_one("#backup-ids", Input)
         await pilot.press(*"backup-abcdefghijk", "enter")
         await settle(pilot)
-        assert "No backups match these filters." in screen_text(app)
+        text = " ".join(screen_text(app).split())
+        assert "No backup backup-abcdefghijk in eu-central-1 (with these filters)." in text
+        assert "paste its ARN into ctrl+p or Backup IDs to go there" in text
+        assert "start with --region" in text
 
 
 async def test_an_unexpected_error_says_how_to_retry_once(make_app: AppFactory, wire: Wire) -> None:

@@ -371,10 +371,20 @@ class MainScreen(Screen[None]):
     def _nothing_found(self) -> str:
         """Why the table is empty: the filters, or a region that simply has no backups."""
         query = self.backup_query
+        region = clean(query.region or "this region")
+        if query.backup_ids and not self.table.all_rows:
+            # A backup lives in one region: the likeliest reason is that it is in another.
+            ids = ", ".join(clean(i) for i in query.backup_ids[:3])
+            more = " …" if len(query.backup_ids) > 3 else ""
+            return (
+                f"No backup {ids}{more} in {region} (with these filters). A backup lives in "
+                "one region: paste its ARN into ctrl+p or Backup IDs to go there, pick "
+                "another region (ctrl+p, 'Switch region'), or start with --region."
+            )
         if query.filters() or self.expiring_within is not None or self.table.all_rows:
             return "No backups match these filters."
         whose = "shared with this account" if query.shared else "in this account"
-        return f"No backups {whose} in {query.region or 'this region'}."
+        return f"No backups {whose} in {region}."
 
     def _paint_now(self) -> None:
         """Put a new query's first rows on the terminal from this handler.
