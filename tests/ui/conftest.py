@@ -38,6 +38,8 @@ class Wire:
     token_fault: Exception | None = None
     #: Rewrites each DescribeBackups response in place (odd fields, repeated tokens…).
     rewrite: Callable[[dict[str, Any]], None] | None = None
+    #: Rewrites each DescribeClusters response in place (odd retention policies…).
+    rewrite_clusters: Callable[[dict[str, Any]], None] | None = None
     #: How many boto3 sessions the app has made (a new one means credentials are read afresh).
     sessions: int = 0
     _gates: list[threading.Event] = field(default_factory=list)
@@ -83,6 +85,11 @@ class Wire:
         if self.rewrite is not None:
             self.rewrite(parsed)
 
+    def after_clusters(self, parsed: dict[str, Any], **_: Any) -> None:
+        """botocore `after-call` hook for DescribeClusters: see `rewrite_clusters`."""
+        if self.rewrite_clusters is not None:
+            self.rewrite_clusters(parsed)
+
     @property
     def waiting(self) -> int:
         with self._lock:
@@ -116,6 +123,7 @@ def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
             wire.sessions += 1
             session.events.register("provide-client-params.cloudhsmv2.DescribeBackups", wire.hook)
             session.events.register("after-call.cloudhsmv2.DescribeBackups", wire.after)
+            session.events.register("after-call.cloudhsmv2.DescribeClusters", wire.after_clusters)
             session.events.register("before-call.cloudhsmv2", wire.operation)
             return session
 

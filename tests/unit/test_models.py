@@ -158,6 +158,16 @@ class TestFromApi:
             (None, None),
             ([2026, 11, 20], None),
             (1e30, None),
+            # The extremes a datetime holds are kept as they are (epoch 253402300799)...
+            (253_402_300_799, datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
+            (
+                datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+                datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+            ),
+            # ...one whose UTC time is in the year 0 or 10000 cannot be read: None, not a crash.
+            ("0001-01-01T00:00:00+05:00", None),
+            ("9999-12-31T23:59:59-01:00", None),
+            (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))), None),
         ],
     )
     def test_timestamps_become_aware_utc_or_none(self, raw: object, expected: object) -> None:

@@ -41,10 +41,17 @@ def as_utc(value: object) -> datetime | None:
     """Normalise an API timestamp to an aware UTC datetime, or None when it is not one.
 
     botocore yields aware datetimes from AWS but naive ones from moto; an epoch number or an
-    ISO string can appear from odd endpoints. A value we cannot read is None, never an error.
+    ISO string can appear from odd endpoints. A value we cannot read is None, never an error;
+    so is one whose UTC time a datetime cannot hold (0001-01-01T00:00+05:00 is in the year 0).
+    The extremes that can be held, such as 9999-12-31 23:59:59 UTC, are kept as they are.
     """
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return datetime.fromtimestamp(value, UTC)

@@ -16,6 +16,7 @@ from tui.timefmt import span, stamp
 
 __all__ = [
     "CLUSTER_BATCH",
+    "OUT_OF_RANGE",
     "SHORT_MAX",
     "ClusterCache",
     "ClusterInfo",
@@ -31,6 +32,9 @@ __all__ = [
 CLUSTER_BATCH = 25
 #: The longest `Expiry.short`, in terminal cells (every short text is ASCII or "…").
 SHORT_MAX = 22
+#: The Expires cell when CreateTimestamp + the retention days is past 9999-12-31 (an odd
+#: CreateTimestamp such as 253402300799, or a retention Value such as "3000000").
+OUT_OF_RANGE = "unknown (out of range)"
 #: Pages one batch may take before we stop following NextToken (a loop guard, never reached).
 _PAGE_BUDGET = 20
 _DAY = timedelta(days=1)
@@ -274,8 +278,17 @@ def _by_policy(backup: Backup, cluster: ClusterInfo, created: datetime, now: dat
             f"Cluster {cid} has no backup retention policy, so AWS keeps this backup until it "
             "is deleted by hand.",
         )
-    when = created + days * _DAY
     why = f"created {_at(created)} + the {days}-day retention policy of cluster {cid}"
+    try:
+        when = created + days * _DAY
+    except OverflowError:  # past 9999-12-31, the last day a datetime can hold
+        return Expiry(
+            "unknown",
+            None,
+            OUT_OF_RANGE,
+            f"Expiry unknown (out of range): {why} is past the year 9999, the last date "
+            "this tool can compute.",
+        )
     left = (when - now).total_seconds()
     if left > 0:
         return Expiry(

@@ -650,7 +650,11 @@ class MainScreen(Screen[None]):
         found = self.expiry_of(backup)
         if found.when is None or found.kind not in ("expires", "overdue", "pending-deletion"):
             return False
-        return found.when <= self.settings.clock() + timedelta(days=days)
+        try:
+            horizon = self.settings.clock() + timedelta(days=days)
+        except OverflowError:  # past 9999-12-31: every dated expiry is within it
+            return True
+        return found.when <= horizon
 
     @on(FilterSidebar.LocalChanged)
     def _local_changed(self, event: FilterSidebar.LocalChanged) -> None:
