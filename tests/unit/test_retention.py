@@ -705,3 +705,20 @@ def test_cache_with_fetch_clusters_end_to_end(
         "expires",
         "unknown",
     )
+
+
+def test_a_cluster_named_with_a_lone_surrogate_is_found_and_scrubbed() -> None:
+    from tests.canned import canned_source
+
+    body = (
+        b'{"Clusters": [{"ClusterId": "cluster-\\ud800bcdefghij", "State": "ACTIVE\\udfff",'
+        b' "BackupRetentionPolicy": {"Type": "DAYS", "Value": "30"}}]}'
+    )
+    source, _ = canned_source(lambda _op, _req: (200, body))
+    # The backup's ClusterId was scrubbed the same way on its way in.
+    infos = fetch_clusters(source, HOME, ["cluster-\ufffdbcdefghij"])
+    assert infos == {
+        "cluster-\ufffdbcdefghij": ClusterInfo(
+            HOME, "cluster-\ufffdbcdefghij", True, 30, "ACTIVE\ufffd"
+        )
+    }

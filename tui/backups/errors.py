@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from botocore import exceptions as bce
 
+from tui.backups.models import scrub
 from tui.backups.paging import PagingError
 
 _CREDENTIALS_HINT = (
@@ -90,6 +91,12 @@ class AwsError(Exception):
     message: str
     hint: str
     retryable: bool = True
+
+    def __post_init__(self) -> None:
+        # An error message can quote the API (a ClientError's Message, a body botocore could
+        # not parse): scrubbed of lone surrogates like every other API string.
+        self.code, self.title = scrub(self.code), scrub(self.title)
+        self.message, self.hint = scrub(self.message), scrub(self.hint)
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"

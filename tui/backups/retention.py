@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from tui.backups.errors import AwsError
-from tui.backups.models import Backup, as_utc
+from tui.backups.models import Backup, as_utc, scrub
 from tui.backups.sanitize import clean
 from tui.backups.source import BackupSource
 from tui.timefmt import span, stamp
@@ -67,14 +67,19 @@ def _retention_days(policy: object) -> int | None:
     return days if days > 0 else None
 
 
+def _cluster_id(item: dict[str, Any]) -> str:
+    """The ClusterId of a describe_clusters entry, scrubbed like every API string (scrub)."""
+    return scrub(str(item.get("ClusterId", "")))
+
+
 def _info(region: str, item: dict[str, Any]) -> ClusterInfo:
     state = item.get("State")
     return ClusterInfo(
         region=region,
-        cluster_id=str(item.get("ClusterId", "")),
+        cluster_id=_cluster_id(item),
         found=True,
         retention_days=_retention_days(item.get("BackupRetentionPolicy")),
-        state=state if isinstance(state, str) else None,
+        state=scrub(state) if isinstance(state, str) else None,
     )
 
 
@@ -105,7 +110,7 @@ def fetch_clusters(
                 error = exc.code
                 break
             for item in response.get("Clusters") or []:
-                if isinstance(item, dict) and item.get("ClusterId") in wanted:
+                if isinstance(item, dict) and _cluster_id(item) in wanted:
                     info = _info(region, item)
                     out[info.cluster_id] = info
             nxt = response.get("NextToken")
