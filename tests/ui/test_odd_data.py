@@ -1,9 +1,12 @@
-"""Pilot tests for odd data from the endpoint: dates and numbers out of range."""
+"""Pilot tests for odd data and bad weather: out-of-range dates and numbers, lone surrogates,
+answers that are not CloudHSM answers, and failures that must say what failed."""
 
 from __future__ import annotations
 
 import base64
 import json
+import os
+import sys
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -12,11 +15,15 @@ import pytest
 from botocore.utils import parse_timestamp
 from textual.widgets import Input, OptionList, RadioButton
 
-from tests.ui.conftest import AppFactory, Wire
+from tests.ui.conftest import NOW, AppFactory, Wire
 from tests.ui.helpers import screen_text, settle, until
-from tui.app import HsmBackupsApp
+from tui.app import HsmBackupsApp, build_app
+from tui.backups import BackupQuery
+from tui.backups.demo import DemoWorld
 from tui.screens.copy import CopyMenu
 from tui.screens.export import ExportScreen
+from tui.settings import Settings
+from tui.widgets.columns import GONE
 
 #: CreateTimestamp 253402300799: 9999-12-31 23:59:59 UTC, the last second a datetime holds.
 LAST_SECOND = 253_402_300_799
@@ -210,3 +217,117 @@ async def test_lone_surrogates_from_the_api_copy_show_and_export_as_u_fffd(
             assert SCRUBBED_ID in text
             assert "owner\ufffd" in text
         assert not any("failed" in str(n.title).lower() for n in app._notifications)
+
+
+def _as_botocore_reads_a_non_json_body(parsed: dict[str, Any]) -> None:
+    """What botocore makes of a 200 answer whose body is not JSON: only ResponseMetadata."""
+    for key in [k for k in parsed if k != "ResponseMetadata"]:
+        del parsed[key]
+
+
+NOT_CLOUDHSM = "not a CloudHSM response"
+
+
+async def test_a_first_page_that_is_not_a_cloudhsm_answer_is_an_error_not_an_empty_list(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    wire.rewrite = _as_botocore_reads_a_non_json_body
+    app = make_app(page_size=20)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        text = screen_text(app)
+        assert "Not a CloudHSM response" in text
+        assert "UnexpectedAnswer" in main.status.plain
+        assert "complete" not in main.status.plain
+        assert "No backups" not in text
+        wire.rewrite = None
+        await pilot.press("r")
+        main = await settle(pilot)
+        assert main.table.rows, "r tries again, and a good answer is shown"
+
+
+async def test_a_later_page_that_is_not_a_cloudhsm_answer_does_not_end_the_listing(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    app = make_app(page_size=20)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        shown = len(main.table.rows)
+        wire.rewrite = _as_botocore_reads_a_non_json_body
+        await pilot.press("A")
+        await settle(pilot)
+        assert len(main.table.rows) == shown
+        assert "UnexpectedAnswer" in main.status.plain
+        assert "complete" not in main.status.plain
+        assert any(NOT_CLOUDHSM in str(n.message) for n in app._notifications)
+
+
+async def test_a_lineage_hop_answered_with_no_backups_list_is_an_error_not_an_orphan(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    (_r0, _b0), (_r1, b1), (r2, b2) = world.landmarks["chain"]
+
+    def break_the_hop(parsed: dict[str, Any]) -> None:
+        if any(item.get("BackupId") == b1 for item in parsed.get("Backups") or []):
+            _as_botocore_reads_a_non_json_body(parsed)
+
+    wire.rewrite = break_the_hop
+    app = make_app(region=r2, query=BackupQuery(backup_ids=(b2,)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        main.table.move_cursor(0)
+        await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "could not be read" in text
+        assert "orphaned copy" not in text
+        assert "source not found" not in text
+        assert "UnexpectedAnswer" in text
+
+
+async def test_a_recheck_answered_with_no_backups_list_marks_nothing_gone(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        rows = list(main.table.all_rows)
+        watched = set(main.watcher.watched)
+        assert watched
+        wire.rewrite = _as_botocore_reads_a_non_json_body
+        before = len(wire.calls)
+        main.watcher.check_now()
+        await until(pilot, lambda: len(wire.calls) > before, "the re-check call")
+        await until(pilot, lambda: main.watcher.in_flight is None, "the re-check")
+        await settle(pilot)
+        top = screen_text(app).splitlines()[0]
+        assert "⚠ UnexpectedAnswer" in top
+        assert GONE not in screen_text(app)
+        assert not any("no longer" in str(n.message) for n in app._notifications)
+        assert main.table.all_rows == rows, "the rows stay as last checked"
+        assert set(main.watcher.watched) == watched, "still watched"
+
+
+async def test_a_credential_process_printing_non_json_is_named_in_the_table(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID")
+    monkeypatch.delenv("AWS_SECRET_ACCESS_KEY")
+    script = tmp_path / "creds.py"
+    script.write_text("print('Enter your MFA code:')\n", encoding="utf-8")
+    Path(os.environ["AWS_CONFIG_FILE"]).write_text(
+        f"[profile ops]\ncredential_process = {sys.executable} {script}\n", encoding="utf-8"
+    )
+    settings = Settings(
+        profile="ops", region="us-east-1", endpoint_url="http://127.0.0.1:9", clock=lambda: NOW
+    )
+    app = build_app(settings)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        assert main.error is not None
+        text = " ".join(screen_text(app).split())
+        assert "credential_process failed" in text
+        assert "The credential_process of profile ops" in text
+        assert "JSONDecodeError" in text, "the detail is kept, inside the explanation"
+        assert "Unexpected error" not in text
+        assert "report it" not in text
