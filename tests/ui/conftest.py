@@ -40,14 +40,19 @@ class Wire:
     rewrite: Callable[[dict[str, Any]], None] | None = None
     #: Rewrites each DescribeClusters response in place (odd retention policies…).
     rewrite_clusters: Callable[[dict[str, Any]], None] | None = None
+    #: Record a NextToken in `calls` as its length only (memory tests with 1 MB tokens).
+    token_lengths: bool = False
     #: How many boto3 sessions the app has made (a new one means credentials are read afresh).
     sessions: int = 0
     _gates: list[threading.Event] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def hook(self, params: dict[str, Any], **_: Any) -> None:
+        recorded = dict(params)
+        if self.token_lengths and "NextToken" in recorded:
+            recorded["NextToken"] = len(recorded["NextToken"])
         with self._lock:
-            self.calls.append(dict(params))
+            self.calls.append(recorded)
             gate = threading.Event() if self.hold else None
             if gate is not None:
                 self._gates.append(gate)

@@ -7,6 +7,7 @@ import base64
 import json
 import os
 import sys
+import tracemalloc
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from textual.widgets import Input, OptionList, RadioButton
 from tests.ui.conftest import NOW, AppFactory, Wire
 from tests.ui.helpers import screen_text, settle, until
 from tui.app import HsmBackupsApp, build_app
-from tui.backups import BackupQuery
+from tui.backups import BackupQuery, paging
 from tui.backups.demo import DemoWorld
 from tui.screens.copy import CopyMenu
 from tui.screens.export import ExportScreen
@@ -331,3 +332,68 @@ async def test_a_credential_process_printing_non_json_is_named_in_the_table(
         assert "JSONDecodeError" in text, "the detail is kept, inside the explanation"
         assert "Unexpected error" not in text
         assert "report it" not in text
+
+
+MEGABYTE = 1 << 20
+
+
+async def test_loading_all_with_1mb_tokens_holds_digests_not_tokens_and_still_sees_a_repeat(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    """An endpoint that answers a fresh 1 MB NextToken for page after page, then one again."""
+    pages = 60
+    given = [0]
+    repeated = f"{3:08d}" + "t" * (MEGABYTE - 8)  # the only token the test itself keeps
+
+    def big_tokens(parsed: dict[str, Any]) -> None:
+        n = given[0]
+        given[0] += 1
+        if n == 3:
+            parsed["NextToken"] = repeated
+        elif n < pages:
+            parsed["NextToken"] = f"{n:08d}" + "t" * (MEGABYTE - 8)
+        else:
+            parsed["NextToken"] = repeated  # handed out before: a loop
+
+    app = make_app(page_size=20)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        wire.rewrite = big_tokens
+        wire.token_lengths = True  # the test's own record must not hold the tokens either
+        tracemalloc.start()
+        try:
+            before, _ = tracemalloc.get_traced_memory()
+            await pilot.press("A")
+            for _ in range(2400):  # ~2 min at most: 60 calls carrying 1 MB each
+                if main.error is not None:
+                    break
+                await pilot.pause(0.05)
+            await settle(pilot)
+            after, _ = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert given[0] > pages, "every page was fetched"
+        assert main.error is not None
+        assert main.error.code == "PagingLoop", "the repeat is still seen"
+        assert "PagingLoop" in main.status.plain
+        held = after - before
+        assert held < 16 * MEGABYTE, f"{held:,} bytes held after {pages} pages of 1 MB tokens"
+
+
+async def test_at_the_page_cap_loading_all_stops_with_a_clear_error_and_keeps_the_rows(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(paging, "MAX_PAGES", 3)
+    app = make_app(page_size=5)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("A")
+        await until(pilot, lambda: main.error is not None, "the cap")
+        await settle(pilot)
+        assert main.error is not None
+        assert main.error.code == "PagingLimit"
+        assert "PagingLimit" in main.status.plain
+        assert "complete" not in main.status.plain
+        assert len(main.table.all_rows) == 3 * 5, "the pages up to the cap stay"
+        said = [" ".join(str(n.message).split()) for n in app._notifications]
+        assert any("more than 3 pages" in m and "stopped after 3" in m for m in said), said

@@ -11,7 +11,7 @@ from botocore import exceptions as bce
 from botocore.parsers import ResponseParserError
 
 from tui.backups.models import scrub
-from tui.backups.paging import PagingError
+from tui.backups.paging import PagingError, PagingLimit
 
 _CREDENTIALS_HINT = (
     "Configure credentials (aws configure, aws sso login, or AWS_ACCESS_KEY_ID/"
@@ -321,6 +321,14 @@ def describe_error(
         )
     if isinstance(exc, bce.ParamValidationError):
         return AwsError("ParamValidation", "Invalid request", str(exc), "Check the filters.", False)
+    if isinstance(exc, PagingLimit):
+        return AwsError(
+            "PagingLimit",
+            "Listing limit reached",
+            str(exc),
+            "Filter by cluster, state or backup IDs; r starts over.",
+            False,
+        )
     if isinstance(exc, PagingError):
         return AwsError("PagingLoop", "Paging stopped", str(exc), "Press r to start over.", False)
     if isinstance(exc, bce.BotoCoreError):

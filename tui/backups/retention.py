@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from tui.backups.errors import AwsError
 from tui.backups.models import Backup, as_utc, scrub
+from tui.backups.paging import TokenGuard
 from tui.backups.sanitize import clean
 from tui.backups.source import BackupSource
 from tui.timefmt import span, stamp
@@ -99,7 +100,7 @@ def fetch_clusters(
         wanted = set(batch)
         error: str | None = None
         token: str | None = None
-        seen_tokens: set[str] = set()
+        seen_tokens = TokenGuard(_PAGE_BUDGET)
         for _ in range(_PAGE_BUDGET):
             params: dict[str, Any] = {"Filters": {"clusterIds": batch}, "MaxResults": CLUSTER_BATCH}
             if token:
@@ -116,7 +117,7 @@ def fetch_clusters(
             nxt = response.get("NextToken")
             if not isinstance(nxt, str) or not nxt or nxt in seen_tokens:
                 break
-            seen_tokens.add(nxt)
+            seen_tokens.add(nxt)  # within _PAGE_BUDGET: the loop ends first
             token = nxt
         for cluster_id in batch:
             if cluster_id not in out:
