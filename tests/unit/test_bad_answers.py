@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import sys
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.canned import canned_source
-from tui.backups import AwsError, Backup, BackupQuery, BackupSource
+from tui.backups import AwsError, Backup, BackupQuery, BackupSource, describe_error
 from tui.backups.lineage import walk_sources
 from tui.backups.retention import fetch_clusters
 from tui.backups.watch import recheck
@@ -237,3 +238,18 @@ def test_a_missing_ca_bundle_in_the_profile_names_the_setting_and_the_path(
         source.call("us-east-1", "describe_backups", MaxResults=5)
     assert caught.value.code == "CABundleUnreadable"
     assert f"ca_bundle = {missing} in profile corp" in caught.value.message
+
+
+def test_a_certificate_that_fails_verification_is_not_called_an_unreadable_bundle(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """ssl.SSLError is an OSError with an errno: it must not pass for a missing file."""
+    from botocore.exceptions import SSLError
+    from urllib3.exceptions import SSLError as Urllib3SSLError
+
+    monkeypatch.setenv("AWS_CA_BUNDLE", str(tmp_path / "ca.pem"))
+    verify = ssl.SSLCertVerificationError(1, "certificate verify failed")
+    wrapped = Urllib3SSLError(verify)
+    wrapped.__cause__ = verify
+    err = describe_error(SSLError(endpoint_url="https://127.0.0.1:1/", error=wrapped))
+    assert err.code == "SSLError"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from types import FrameType
@@ -185,11 +186,20 @@ def _credential_process_error(exc: BaseException, profile: str | None) -> AwsErr
 def _ca_bundle_error(exc: BaseException, profile: str | None) -> AwsError | None:
     """A CA bundle that cannot be read, named by where it was set: AWS_CA_BUNDLE or ca_bundle.
 
-    urllib3 says only "[Errno 2] No such file or directory", without the path.
+    urllib3 says only "[Errno 2] No such file or directory", without the path. Only a file
+    error counts (missing, unreadable, a directory): ssl.SSLError is an OSError with an errno
+    too, and a certificate that fails verification is another matter.
     """
     if not isinstance(exc, bce.SSLError):
         return None
-    cause = next((e for e in _causes(exc) if isinstance(e, OSError) and e.errno), None)
+    cause = next(
+        (
+            e
+            for e in _causes(exc)
+            if isinstance(e, OSError) and not isinstance(e, ssl.SSLError) and e.errno
+        ),
+        None,
+    )
     if cause is None:
         return None
     path = os.environ.get("AWS_CA_BUNDLE")
