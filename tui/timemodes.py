@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from tui.timefmt import Clock, relative, stamp, utc_now
+from tui.timefmt import Clock, in_zone, relative, stamp, utc_now, wall
 
 #: Every mode, in the order a key press cycles through them; the first is the default.
 TIME_MODES = ("utc", "local", "relative")
@@ -94,9 +94,8 @@ def format_time(
     elif mode == "relative":
         text = relative(value, now)
     elif mode == "local":
-        local = value.astimezone(tz)
-        text = f"{local.strftime('%Y-%m-%d %H:%M:%S' if seconds else '%Y-%m-%d %H:%M')} "
-        text += zone_suffix(local)
+        local = in_zone(value, tz)  # past 9999 in `tz`: in UTC, and saying so
+        text = f"{wall(local, seconds=seconds)} {zone_suffix(local)}"
     else:
         text = stamp(value, seconds=seconds)
     return text.ljust(time_width(mode, seconds=seconds)) if pad else text
@@ -139,9 +138,9 @@ class TimeDisplay:
         Ages have no zone of their own; they show UTC, as their detail's aside does.
         """
         if self.mode == "local":
-            local = value.astimezone(self.tz)
+            local = in_zone(value, self.tz)
             return f"{local:%H:%M:%S} {zone_suffix(local)}"
-        return f"{value.astimezone(UTC):%H:%M:%S} UTC"
+        return f"{in_zone(value, UTC):%H:%M:%S} UTC"
 
     def detail(self, value: datetime, now: datetime) -> tuple[str, str]:
         """(main text, aside) for the detail pane: the chosen form first, the other in aside.

@@ -38,14 +38,21 @@ class Wire:
     token_fault: Exception | None = None
     #: Rewrites each DescribeBackups response in place (odd fields, repeated tokens…).
     rewrite: Callable[[dict[str, Any]], None] | None = None
+    #: Rewrites each DescribeClusters response in place (odd retention policies…).
+    rewrite_clusters: Callable[[dict[str, Any]], None] | None = None
+    #: Record a NextToken in `calls` as its length only (memory tests with 1 MB tokens).
+    token_lengths: bool = False
     #: How many boto3 sessions the app has made (a new one means credentials are read afresh).
     sessions: int = 0
     _gates: list[threading.Event] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def hook(self, params: dict[str, Any], **_: Any) -> None:
+        recorded = dict(params)
+        if self.token_lengths and "NextToken" in recorded:
+            recorded["NextToken"] = len(recorded["NextToken"])
         with self._lock:
-            self.calls.append(dict(params))
+            self.calls.append(recorded)
             gate = threading.Event() if self.hold else None
             if gate is not None:
                 self._gates.append(gate)
@@ -83,6 +90,11 @@ class Wire:
         if self.rewrite is not None:
             self.rewrite(parsed)
 
+    def after_clusters(self, parsed: dict[str, Any], **_: Any) -> None:
+        """botocore `after-call` hook for DescribeClusters: see `rewrite_clusters`."""
+        if self.rewrite_clusters is not None:
+            self.rewrite_clusters(parsed)
+
     @property
     def waiting(self) -> int:
         with self._lock:
@@ -116,6 +128,7 @@ def make_app(world: DemoWorld, wire: Wire) -> AppFactory:
             wire.sessions += 1
             session.events.register("provide-client-params.cloudhsmv2.DescribeBackups", wire.hook)
             session.events.register("after-call.cloudhsmv2.DescribeBackups", wire.after)
+            session.events.register("after-call.cloudhsmv2.DescribeClusters", wire.after_clusters)
             session.events.register("before-call.cloudhsmv2", wire.operation)
             return session
 

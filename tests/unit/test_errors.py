@@ -201,3 +201,10 @@ def test_expired_tokens_say_how_to_log_in_again_for_the_profile() -> None:
     err = describe_error(client_error("ExpiredTokenException"), profile="prod")
     assert "aws sso login --profile prod" in err.hint
     assert not err.retryable, "expired credentials are not retried forever"
+
+
+def test_an_error_message_with_a_lone_surrogate_is_scrubbed() -> None:
+    err = describe_error(client_error("CloudHsmServiceException", 500, "bad \ud800 answer"))
+    assert err.message == "bad \ufffd answer"
+    str(err).encode("utf-8")
+    assert describe_error(RuntimeError("\udfff")).message == "\ufffd"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, ClassVar
 
 import botocore.session
 import pytest
@@ -158,6 +158,16 @@ class TestFromApi:
             (None, None),
             ([2026, 11, 20], None),
             (1e30, None),
+            # The extremes a datetime holds are kept as they are (epoch 253402300799)...
+            (253_402_300_799, datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)),
+            (
+                datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+                datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+            ),
+            # ...one whose UTC time is in the year 0 or 10000 cannot be read: None, not a crash.
+            ("0001-01-01T00:00:00+05:00", None),
+            ("9999-12-31T23:59:59-01:00", None),
+            (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=5))), None),
         ],
     )
     def test_timestamps_become_aware_utc_or_none(self, raw: object, expected: object) -> None:
@@ -274,3 +284,73 @@ class TestRequest:
     def test_equal_queries_are_the_same_listing(self) -> None:
         assert BackupQuery(states=("READY",)) == BackupQuery(states=("READY",))
         assert BackupQuery(states=("READY",)) != BackupQuery(states=("READY",), shared=True)
+
+
+#: A lone surrogate, as JSON's "\ud800" decodes: a str that cannot be encoded as UTF-8.
+LONE = "\ud800"
+
+
+def _encodable(value: object) -> bool:
+    """Every str inside `value` (dicts, lists, tuples) can be written out as UTF-8."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_encodable(k) and _encodable(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return all(_encodable(v) for v in value)
+    return True
+
+
+class TestLoneSurrogates:
+    """Replaced by U+FFFD where API dicts become Backups, so nothing downstream holds one."""
+
+    ODD: ClassVar[dict[str, Any]] = {
+        **{name: f"{value}{LONE}" for name, value in FULL.items() if isinstance(value, str)},
+        "TagList": [{"Key": f"k{LONE}", "Value": f"\udfff{LONE}"}, f"loose{LONE}"],
+        f"Future{LONE}": {"nested\udc00": [f"v{LONE}", 3, None]},
+    }
+
+    def test_every_string_field_comes_out_encodable(self) -> None:
+        backup = Backup.from_api(self.ODD)
+        assert backup.backup_id == "backup-abcdefghijk\ufffd"
+        assert backup.tags == (("k\ufffd", "\ufffd\ufffd"), ("loose\ufffd", ""))
+        assert dict(backup.extra) == {"Future\ufffd": {"nested\ufffd": ["v\ufffd", 3, None]}}
+        fields = backup.fields()
+        assert {name for name, _ in fields} >= {"BackupId", "HsmType", "Future\ufffd"}
+        assert all(_encodable(name) and _encodable(value) for name, value in fields)
+        assert _encodable(backup.arn)
+
+    def test_the_json_copy_and_the_clipboard_bytes_can_be_made(self) -> None:
+        from tui.backups.clipboard import osc52
+        from tui.backups.commands import backup_json, cli_commands
+
+        backup = Backup.from_api(self.ODD)
+        text = backup_json(backup)
+        assert "\ufffd" in text
+        assert osc52(text, tmux=False).startswith(b"\x1b]52;c;")
+        assert osc52(backup.backup_id, tmux=True)
+        for command in cli_commands(backup, region="us-east-1", profile=None).values():
+            command.encode("utf-8")
+
+    def test_a_json_body_with_lone_surrogates_arrives_scrubbed(self) -> None:
+        from tests.canned import canned_source
+
+        body = (
+            b'{"Backups": [{"BackupId": "backup-\\ud800abcdefgh", "BackupState": "READY",'
+            b' "TagList": [{"Key": "owner", "Value": "\\udfff"}]}]}'
+        )
+        source, _ = canned_source(lambda _op, _req: (200, body))
+        page = source.fetch_page(BackupQuery(region="us-east-1"), None)
+        (backup,) = page.backups
+        assert backup.backup_id == "backup-\ufffdabcdefgh"
+        assert backup.tags == (("owner", "\ufffd"),)
+
+    def test_text_without_surrogates_is_left_alone(self) -> None:
+        from tui.backups.models import scrub
+
+        for text in ("backup-abcdefghijk", "支払い処理", "😀 emoji", ""):
+            assert scrub(text) == text

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import tracemalloc
 from dataclasses import replace
 
 import pytest
 
-from tui.backups import Backup, BackupQuery, Listing, Page, PagingError
-from tui.backups.paging import EMPTY_PAGE_BUDGET, RESTART_BUDGET
+from tui.backups import Backup, BackupQuery, Listing, Page, PagingError, describe_error
+from tui.backups.paging import (
+    EMPTY_PAGE_BUDGET,
+    RESTART_BUDGET,
+    PagingLimit,
+    TokenGuard,
+    token_digest,
+)
 
 QUERY = BackupQuery(region="us-east-1")
 
@@ -174,3 +181,69 @@ def test_restarts_are_budgeted() -> None:
     assert [listing.restart() for _ in range(RESTART_BUDGET + 1)] == [True] * RESTART_BUDGET + [
         False
     ]
+
+
+# Bounded memory: 1 MB tokens, the caps ---------------------------------------------------------
+
+MEGABYTE = 1 << 20
+
+
+def big_token(n: int) -> str:
+    """A distinct 1 MB NextToken (made on the fly: the test must not hold them either)."""
+    return f"{n:08d}" + "t" * (MEGABYTE - 8)
+
+
+def test_a_hundred_1mb_tokens_take_no_more_memory_than_one_and_a_repeat_is_still_caught() -> None:
+    pages = 100
+    listing = Listing(QUERY)
+    tracemalloc.start()
+    try:
+        before, _ = tracemalloc.get_traced_memory()
+        for n in range(pages):
+            listing.accept(page(listing.next_token, [b(n)], big_token(n)))
+        after, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    held = after - before
+    # The next token itself (1 MB) is held, to be sent; the 99 before it are 16-byte digests.
+    assert held < 2 * MEGABYTE, f"{held:,} bytes held for {pages} pages of 1 MB tokens"
+    with pytest.raises(PagingError, match="already given"):
+        listing.accept(page(listing.next_token, [], big_token(37)))
+    assert listing.done, "stopped, with an error, not looping"
+
+
+def test_the_page_cap_stops_the_listing_with_a_clear_error_and_keeps_the_rows() -> None:
+    listing = Listing(QUERY, max_pages=5)
+    for n in range(5):
+        listing.accept(page(listing.next_token, [b(n)], f"t{n}"))
+    with pytest.raises(PagingLimit, match="more than 5 pages"):
+        listing.accept(page(listing.next_token, [b(99)], "t5"))
+    assert listing.count == 5
+    assert listing.done
+    err = describe_error(PagingLimit("x"))
+    assert (err.code, err.title) == ("PagingLimit", "Listing limit reached")
+
+
+def test_the_row_cap_counts_only_new_rows_and_stops_with_a_clear_error() -> None:
+    listing = Listing(QUERY, max_rows=3)
+    listing.accept(page(None, [b(1), b(2)], "t1"))
+    listing.accept(page("t1", [b(1), b(2), b(3)], "t2"))  # one new row: 3, at the cap
+    assert listing.count == 3
+    with pytest.raises(PagingLimit, match="more than 3 backups"):
+        listing.accept(page("t2", [b(4)], "t3"))
+    assert listing.count == 3
+    assert listing.done
+
+
+def test_the_token_guard_keeps_digests_only() -> None:
+    guard = TokenGuard(limit=2)
+    guard.add(big_token(1))
+    assert big_token(1) in guard
+    assert big_token(2) not in guard
+    assert token_digest(big_token(1)) != token_digest(big_token(2))
+    assert len(token_digest(big_token(1))) == 16
+    guard.add("\ud800 a lone surrogate is still a token")
+    with pytest.raises(PagingLimit):
+        guard.add("third")
+    with pytest.raises(PagingError):
+        guard.add(big_token(1))

@@ -28,6 +28,8 @@ from tui.backups.retention import (
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
+#: The last second a datetime holds: CreateTimestamp 253402300799 from an odd endpoint.
+LAST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
 CID = "cluster-abcdefghijk"
 HOME = DEMO_HOME_REGION
 
@@ -228,6 +230,40 @@ CASES: list[Case] = [
         detail=("CreateTimestamp",),
     ),
     Case("unknown-no-cluster-id", ready(cluster_id=None), None, "unknown", "unknown"),
+    # Out of range: created + days past 9999-12-31 is not computed, and not a crash.
+    Case(
+        "unknown-created-in-9999",
+        ready(LAST),
+        policy(30),
+        "unknown",
+        "unknown (out of range)",
+        detail=("out of range", "9999-12-31 23:59:59 UTC", "30-day", CID),
+    ),
+    Case(
+        "unknown-3000000-day-policy",
+        ready(),
+        policy(3_000_000),
+        "unknown",
+        "unknown (out of range)",
+        detail=("out of range", "3000000-day"),
+    ),
+    Case(
+        "unknown-policy-past-a-timedelta",
+        ready(),
+        policy(10**12),
+        "unknown",
+        "unknown (out of range)",
+        detail=("out of range",),
+    ),
+    Case(
+        "pending-until-9999",
+        pending(LAST),
+        None,
+        "pending-deletion",
+        "deleted in 7978 y",
+        LAST,
+        detail=("9999-12-31 23:59:59 UTC",),
+    ),
     # PENDING_DELETION counts down to DeleteTimestamp; urgent strictly under 24 h.
     Case(
         "pending-4-days",
@@ -590,6 +626,8 @@ def test_fetch_clusters_follows_next_token_and_survives_a_failing_batch(
         ({"Type": "DAYS", "Value": "0"}, None),
         ({"Type": "MONTHS", "Value": "3"}, None),
         ({}, None),
+        ({"Type": "DAYS", "Value": "3000000"}, 3_000_000),  # read; its expiry is out of range
+        ({"Type": "DAYS", "Value": "9" * 5000}, None),  # past int()'s digit limit
     ],
 )
 def test_retention_policy_parsing(policy_value: dict[str, str], days: int | None) -> None:
@@ -667,3 +705,20 @@ def test_cache_with_fetch_clusters_end_to_end(
         "expires",
         "unknown",
     )
+
+
+def test_a_cluster_named_with_a_lone_surrogate_is_found_and_scrubbed() -> None:
+    from tests.canned import canned_source
+
+    body = (
+        b'{"Clusters": [{"ClusterId": "cluster-\\ud800bcdefghij", "State": "ACTIVE\\udfff",'
+        b' "BackupRetentionPolicy": {"Type": "DAYS", "Value": "30"}}]}'
+    )
+    source, _ = canned_source(lambda _op, _req: (200, body))
+    # The backup's ClusterId was scrubbed the same way on its way in.
+    infos = fetch_clusters(source, HOME, ["cluster-\ufffdbcdefghij"])
+    assert infos == {
+        "cluster-\ufffdbcdefghij": ClusterInfo(
+            HOME, "cluster-\ufffdbcdefghij", True, 30, "ACTIVE\ufffd"
+        )
+    }

@@ -10,6 +10,7 @@ import pytest
 from tui.timefmt import stamp
 from tui.timemodes import (
     TIME_MODES,
+    TimeDisplay,
     column_title,
     format_time,
     next_time_mode,
@@ -148,3 +149,37 @@ def test_titles_and_labels_name_the_mode(mode: str, title: str, label: str) -> N
 
 def test_column_title_for_another_time_column() -> None:
     assert column_title("relative", "Deleted") == "Deleted (age)"
+
+
+class TestOutOfRange:
+    """The API can send the last instant a datetime holds; showing it must never overflow."""
+
+    LAST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    FIRST = datetime(1, 1, 1, tzinfo=UTC)
+    EAST = timezone(timedelta(hours=14))
+
+    def test_east_of_utc_the_year_10000_is_shown_in_utc_and_says_so(self) -> None:
+        assert format_time(self.LAST, NOW, "local", tz=self.EAST) == "9999-12-31 23:59 UTC"
+        assert format_time(self.LAST, NOW, "local", tz=self.EAST, seconds=True, pad=True) == (
+            "9999-12-31 23:59:59 UTC".ljust(time_width("local", seconds=True))
+        )
+
+    def test_west_of_utc_the_year_0_is_shown_in_utc_and_says_so(self) -> None:
+        assert format_time(self.FIRST, NOW, "local", tz=NEW_YORK_FIXED) == "0001-01-01 00:00 UTC"
+
+    def test_a_time_that_fits_the_zone_is_still_converted(self) -> None:
+        assert format_time(self.LAST, NOW, "local", tz=NEW_YORK_FIXED) == (
+            "9999-12-31 18:59 -05:00"
+        )
+
+    def test_the_clock_time_and_the_detail_do_not_overflow_either(self) -> None:
+        times = TimeDisplay("local", clock=lambda: NOW, tz=self.EAST)
+        assert times.clock_time(self.LAST) == "23:59:59 UTC"
+        assert times.detail(self.LAST, NOW)[0] == "9999-12-31 23:59:59 UTC"
+
+    @pytest.mark.parametrize("when", [LAST, FIRST])
+    def test_ages_of_millennia_fit_the_relative_width(self, when: datetime) -> None:
+        text = format_time(when, NOW, "relative")
+        assert text.endswith((" y", " y ago")), text
+        assert len(text) <= time_width("relative")
+        assert stamp(when) in ("9999-12-31 23:59", "0001-01-01 00:00")

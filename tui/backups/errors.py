@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
+from types import FrameType
 
 from botocore import exceptions as bce
+from botocore.parsers import ResponseParserError
 
-from tui.backups.paging import PagingError
+from tui.backups.models import scrub
+from tui.backups.paging import PagingError, PagingLimit
 
 _CREDENTIALS_HINT = (
     "Configure credentials (aws configure, aws sso login, or AWS_ACCESS_KEY_ID/"
@@ -91,6 +97,12 @@ class AwsError(Exception):
     hint: str
     retryable: bool = True
 
+    def __post_init__(self) -> None:
+        # An error message can quote the API (a ClientError's Message, a body botocore could
+        # not parse): scrubbed of lone surrogates like every other API string.
+        self.code, self.title = scrub(self.code), scrub(self.title)
+        self.message, self.hint = scrub(self.message), scrub(self.hint)
+
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
 
@@ -100,10 +112,167 @@ def _sso_login_hint(profile: str | None) -> str:
     return f"Run: aws sso login{flag} — then press r."
 
 
-def describe_error(exc: BaseException, *, profile: str | None = None) -> AwsError:
-    """Map botocore's many exception types to an AwsError; unknown ones keep their name."""
+def _frames(exc: BaseException) -> Iterator[FrameType]:
+    """The frames `exc` passed through, from where it was caught down to where it was raised."""
+    tb = exc.__traceback__
+    while tb is not None:
+        yield tb.tb_frame
+        tb = tb.tb_next
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what it wraps: __cause__, __context__ and botocore's `error` keyword."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        kwargs = getattr(current, "kwargs", None)
+        inner = kwargs.get("error") if isinstance(kwargs, dict) else None
+        todo.extend(
+            e
+            for e in (current.__cause__, current.__context__, inner)
+            if isinstance(e, BaseException)
+        )
+
+
+def _raised_in(exc: BaseException, module: str, function: str | None = None) -> FrameType | None:
+    """The frame of `module` (and `function`) that `exc` came out of, if it did."""
+    for frame in _frames(exc):
+        if frame.f_globals.get("__name__") == module and function in (None, frame.f_code.co_name):
+            return frame
+    return None
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _credential_process_error(exc: BaseException, profile: str | None) -> AwsError | None:
+    """A credential_process that failed or printed something else than its JSON, named.
+
+    botocore lets json.loads' JSONDecodeError (or a KeyError, an AttributeError…) out of its
+    ProcessProvider as it is; the command and the profile are read from the frame that ran it.
+    """
+    frame = _raised_in(exc, "botocore.credentials", "_retrieve_credentials_using")
+    if frame is None:
+        return None
+    command = frame.f_locals.get("credential_process")
+    provider = frame.f_locals.get("self")
+    named = getattr(provider, "_profile_name", None) or profile or "default"
+    what = f"The credential_process of profile {named}"
+    if isinstance(command, str) and command.strip():
+        what += f" ({_short(command.strip(), 200)})"
+    if isinstance(exc, bce.CredentialRetrievalError):
+        said = f"failed: {str(exc).strip().rstrip('.')}"
+    else:
+        said = (
+            "printed something that is not the JSON credentials the AWS SDKs expect "
+            f"({type(exc).__name__}: {exc})"
+        )
+    return AwsError(
+        "CredentialProcessError",
+        "credential_process failed",
+        f"{what} {said}.",
+        "Run that command yourself: it must print JSON with Version 1, AccessKeyId and "
+        "SecretAccessKey (see credential_process in the AWS CLI docs). Fix it, then press r.",
+        False,
+    )
+
+
+def _ca_bundle_error(exc: BaseException, profile: str | None) -> AwsError | None:
+    """A CA bundle that cannot be read, named by where it was set: AWS_CA_BUNDLE or ca_bundle.
+
+    urllib3 says only "[Errno 2] No such file or directory", without the path. Only a file
+    error counts (missing, unreadable, a directory): ssl.SSLError is an OSError with an errno
+    too, and a certificate that fails verification is another matter.
+    """
+    if not isinstance(exc, bce.SSLError):
+        return None
+    cause = next(
+        (
+            e
+            for e in _causes(exc)
+            if isinstance(e, OSError) and not isinstance(e, ssl.SSLError) and e.errno
+        ),
+        None,
+    )
+    if cause is None:
+        return None
+    path = os.environ.get("AWS_CA_BUNDLE")
+    where = f"AWS_CA_BUNDLE={path}"
+    if not path:
+        path = _profile_setting(profile, "ca_bundle")
+        named = profile or os.environ.get("AWS_PROFILE") or "default"
+        where = f"ca_bundle = {path} in profile {named}"
+        if not path:
+            return None
+    reason = cause.strerror or str(cause)
+    return AwsError(
+        "CABundleUnreadable",
+        "CA bundle cannot be read",
+        f"The certificate bundle named by {where} cannot be read: {reason}.",
+        "Point it at an existing PEM file, or unset it to use the default bundle; then press r.",
+        False,
+    )
+
+
+def _profile_setting(profile: str | None, name: str) -> str | None:
+    """A setting of `profile` as botocore resolves it (environment, then config file)."""
+    try:
+        import botocore.session
+
+        value = botocore.session.Session(profile=profile).get_config_variable(name)
+    except Exception:
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def _unreadable_answer(exc: BaseException, service: str) -> AwsError | None:
+    """An answer botocore could not parse: a body that is not UTF-8, not JSON or XML, or of
+    another shape than the operation's (botocore then fails with KeyError, AttributeError…)."""
+    if not isinstance(exc, ResponseParserError) and _raised_in(exc, "botocore.parsers") is None:
+        return None
+    hint = "Check --endpoint-url / AWS_ENDPOINT_URL and any proxy in between; press r to retry."
+    if isinstance(exc, UnicodeDecodeError):
+        return AwsError(
+            "UnreadableAnswer",
+            "Answer could not be read",
+            f"The endpoint's answer could not be read: its body is not UTF-8 text "
+            f"({exc.reason} at byte {exc.start}).",
+            hint,
+            True,
+        )
+    article = "an" if service[:1] in "AEIOS" else "a"  # an AWS, an STS, a CloudHSM
+    return AwsError(
+        "UnexpectedAnswer",
+        f"Not {article} {service} response",
+        f"The endpoint answered something that is not {article} {service} response "
+        f"({type(exc).__name__}: {_short(str(exc), 200)}).",
+        hint,
+        True,
+    )
+
+
+def describe_error(
+    exc: BaseException, *, profile: str | None = None, service: str = "AWS"
+) -> AwsError:
+    """Map botocore's many exception types to an AwsError; unknown ones keep their name.
+
+    `service` names what answered (CloudHSM, STS) when an answer cannot be read.
+    """
     if isinstance(exc, AwsError):
         return exc
+    for special in (
+        _credential_process_error(exc, profile),
+        _ca_bundle_error(exc, profile),
+        _unreadable_answer(exc, service),
+    ):
+        if special is not None:
+            return special
     if isinstance(exc, bce.ClientError):
         err = exc.response.get("Error", {})
         code = str(err.get("Code") or "UnknownError")
@@ -162,6 +331,14 @@ def describe_error(exc: BaseException, *, profile: str | None = None) -> AwsErro
         )
     if isinstance(exc, bce.ParamValidationError):
         return AwsError("ParamValidation", "Invalid request", str(exc), "Check the filters.", False)
+    if isinstance(exc, PagingLimit):
+        return AwsError(
+            "PagingLimit",
+            "Listing limit reached",
+            str(exc),
+            "Filter by cluster, state or backup IDs; r starts over.",
+            False,
+        )
     if isinstance(exc, PagingError):
         return AwsError("PagingLoop", "Paging stopped", str(exc), "Press r to start over.", False)
     if isinstance(exc, bce.BotoCoreError):

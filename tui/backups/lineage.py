@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from tui.backups.errors import AwsError
 from tui.backups.models import Backup
+from tui.backups.paging import TokenGuard
 from tui.backups.source import BackupSource
 
 __all__ = [
@@ -86,7 +87,7 @@ def _describe(
     for start in range(0, len(ids), FILTER_BATCH):
         batch = list(ids[start : start + FILTER_BATCH])
         token: str | None = None
-        seen: set[str] = set()
+        seen = TokenGuard(_PAGE_BUDGET)
         for _ in range(_PAGE_BUDGET):
             if cancel is not None and cancel.is_set():
                 return found
@@ -103,7 +104,7 @@ def _describe(
             nxt = response.get("NextToken")
             if not isinstance(nxt, str) or not nxt or nxt in seen:
                 break
-            seen.add(nxt)
+            seen.add(nxt)  # within _PAGE_BUDGET: the loop ends first
             token = nxt
     return found
 

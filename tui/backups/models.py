@@ -15,6 +15,7 @@ MAX_PAGE_SIZE = 50
 _BACKUP_ID = re.compile(r"backup-[2-7a-zA-Z]{11,16}")
 _CLUSTER_ID = re.compile(r"cluster-[2-7a-zA-Z]{11,16}")
 _SPLIT = re.compile(r"[\s,;]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 # API member name -> attribute, in the order the botocore model lists them. Anything else the
 # API returns is kept in `Backup.extra`, so a field added next year still reaches the detail pane.
@@ -41,10 +42,17 @@ def as_utc(value: object) -> datetime | None:
     """Normalise an API timestamp to an aware UTC datetime, or None when it is not one.
 
     botocore yields aware datetimes from AWS but naive ones from moto; an epoch number or an
-    ISO string can appear from odd endpoints. A value we cannot read is None, never an error.
+    ISO string can appear from odd endpoints. A value we cannot read is None, never an error;
+    so is one whose UTC time a datetime cannot hold (0001-01-01T00:00+05:00 is in the year 0).
+    The extremes that can be held, such as 9999-12-31 23:59:59 UTC, are kept as they are.
     """
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            return None
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return datetime.fromtimestamp(value, UTC)
@@ -58,8 +66,29 @@ def as_utc(value: object) -> datetime | None:
     return None
 
 
+def scrub(text: str) -> str:
+    """`text` with each lone surrogate (U+D800–U+DFFF) replaced by U+FFFD.
+
+    JSON may carry `"\\ud800"` and json.loads keeps it, but such a str cannot be encoded: the
+    clipboard, an export file and the terminal would all fail on it. Every string read from an
+    API dict passes here, so nothing past this boundary ever holds one.
+    """
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
+
+
+def scrub_value(value: object) -> Any:
+    """A copy of an API value (dicts, lists, strings, anything else) with every str scrubbed."""
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, Mapping):
+        return {scrub_value(k): scrub_value(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(scrub_value(v) for v in value)
+    return value
+
+
 def _opt_str(value: object) -> str | None:
-    return None if value is None else value if isinstance(value, str) else str(value)
+    return None if value is None else scrub(value if isinstance(value, str) else str(value))
 
 
 def _shared_str(value: object) -> str | None:
@@ -78,10 +107,10 @@ def _tags(value: object) -> tuple[tuple[str, str], ...]:
     tags: list[tuple[str, str]] = []
     for item in value:
         if isinstance(item, Mapping):
-            key, tag_value = str(item.get("Key", "")), str(item.get("Value", ""))
+            key, tag_value = scrub(str(item.get("Key", ""))), scrub(str(item.get("Value", "")))
             tags.append(_shared_pair(key, tag_value))
         else:
-            tags.append((str(item), ""))
+            tags.append((scrub(str(item)), ""))
     return _shared_tags(tuple(tags))
 
 
@@ -135,9 +164,12 @@ class Backup:
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> Backup:
-        """Convert one `Backups[]` entry; tolerant of missing, odd and unknown fields."""
+        """Convert one `Backups[]` entry; tolerant of missing, odd and unknown fields.
+
+        Every string is scrubbed of lone surrogates (see scrub) on the way in.
+        """
         never = item.get("NeverExpires")
-        backup_id = str(item.get("BackupId", ""))
+        backup_id = scrub(str(item.get("BackupId", "")))
         arn = _opt_str(item.get("BackupArn"))
         stem = arn is not None and bool(backup_id) and arn.endswith("/" + backup_id)
         if stem and arn is not None:
@@ -159,7 +191,9 @@ class Backup:
             mode=_shared_str(item.get("Mode")),
             tags=_tags(item.get("TagList")),
             has_tags="TagList" in item,
-            extra=tuple((k, v) for k, v in item.items() if k not in KNOWN_FIELDS),
+            extra=tuple(
+                (scrub(str(k)), scrub_value(v)) for k, v in item.items() if k not in KNOWN_FIELDS
+            ),
         )
 
     @property

@@ -5,11 +5,18 @@ Pagination edge cases live here, away from widgets, so they can be unit-tested w
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from tui.backups.models import Backup, BackupQuery, Page
 
 EMPTY_PAGE_BUDGET = 20
+#: Most pages one listing follows: 20,000 pages of 50 are a million backups, ten times what the
+#: table is measured with. At the cap the listing stops with a PagingLimit error (rows kept).
+MAX_PAGES = 20_000
+#: Most backups one listing holds (an endpoint may answer far more than the 50 rows asked for
+#: per page). At the cap the listing stops with a PagingLimit error too.
+MAX_ROWS = 1_000_000
 #: Restarts allowed per listing after the API refused a NextToken (expired, invalid).
 RESTART_BUDGET = 3
 #: Error codes that, on a call carrying a NextToken, mean the token is no good any more: the
@@ -31,6 +38,58 @@ class PagingError(Exception):
     """The API's paging went wrong in a way that retrying the same token cannot fix."""
 
 
+class PagingLimit(PagingError):
+    """A listing reached MAX_PAGES or MAX_ROWS: it stops there and says so."""
+
+
+def token_digest(token: str) -> bytes:
+    """16 bytes that stand for a NextToken (BLAKE2b): enough to tell a repeat, never the token.
+
+    `surrogatepass`: a token is opaque, and JSON can carry a lone surrogate in it.
+    """
+    return hashlib.blake2b(token.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+class TokenGuard:
+    """The NextTokens one query has handed out, as digests: a token given twice is a loop.
+
+    Tokens are opaque and can be huge: with 1 MB tokens, keeping every one for this check
+    took 2.2 GB in 40 s of loading all. A digest costs about 100 bytes whatever the token's
+    size, and at most `limit` are kept (PagingLimit past that), so a query's guard stays
+    under ~2 MB at MAX_PAGES.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_PAGES if limit is None else limit
+        self._digests: set[bytes] = set()
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+    def __contains__(self, token: object) -> bool:
+        return isinstance(token, str) and token_digest(token) in self._digests
+
+    def add(self, token: str) -> None:
+        """Remember `token`. PagingError when it was handed out before; PagingLimit when
+        `limit` tokens are already held (the query has had that many pages)."""
+        digest = token_digest(token)
+        if digest in self._digests:
+            raise PagingError(
+                "The API returned a NextToken it had already given for this query; "
+                "stopped here rather than loop."
+            )
+        if len(self._digests) >= self.limit:
+            raise PagingLimit(
+                f"This query has more than {self.limit:,} pages, the most one listing follows; "
+                f"stopped after {self.limit:,} with the rows loaded so far. Narrow the filters "
+                "to see the rest."
+            )
+        self._digests.add(digest)
+
+    def clear(self) -> None:
+        self._digests.clear()
+
+
 @dataclass(slots=True)
 class ListingUpdate:
     """What one accepted page changes: rows to append and rows to replace in place."""
@@ -49,15 +108,18 @@ class Listing:
     later page (the data changed between calls) replaces its row instead of adding a second one.
     """
 
-    def __init__(self, query: BackupQuery) -> None:
+    def __init__(
+        self, query: BackupQuery, *, max_pages: int | None = None, max_rows: int | None = None
+    ) -> None:
         self.query = query
         self.next_token: str | None = None
         self.started = False
         self.pages = 0
         self.empty_streak = 0
         self.restarts = 0
+        self.max_rows = MAX_ROWS if max_rows is None else max_rows
         self._catch_up = 0
-        self._tokens_seen: set[str] = set()
+        self._tokens_seen = TokenGuard(max_pages)
         self._index: dict[str, int] = {}
 
     @property
@@ -94,18 +156,26 @@ class Listing:
         """Take in the page that answered `self.next_token` and say what the table must change.
 
         Raises PagingError when the API hands back a token it already gave for this query:
-        following it would loop forever.
+        following it would loop forever. Raises PagingLimit, before taking any of the page's
+        rows, when the page would take the listing past MAX_PAGES pages or MAX_ROWS rows.
         """
         if page.query != self.query:
             raise ValueError("page belongs to another query")
         token = page.next_token or None  # "" means the end, exactly like a missing token
-        if token is not None and token in self._tokens_seen:
+        try:
+            if token is not None:
+                self._tokens_seen.add(token)
+            new = sum(1 for b in page.backups if not b.backup_id or b.backup_id not in self._index)
+            if self.count + new > self.max_rows:
+                raise PagingLimit(
+                    f"This query has more than {self.max_rows:,} backups, the most one listing "
+                    "holds; stopped here with the rows loaded so far. Narrow the filters to see "
+                    "the rest."
+                )
+        except PagingError:
             self.next_token = None
             self.started = True
-            raise PagingError(
-                "The API returned a NextToken it had already given for this query; "
-                "stopped here rather than loop."
-            )
+            raise
         update = ListingUpdate()
         first_new = self.count
         for backup in page.backups:
@@ -121,8 +191,6 @@ class Listing:
                 update.appended[row - first_new] = backup
             else:
                 update.replaced.append((row, backup))
-        if token is not None:
-            self._tokens_seen.add(token)
         self.next_token = token
         self.started = True
         self.pages += 1

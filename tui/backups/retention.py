@@ -9,13 +9,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from tui.backups.errors import AwsError
-from tui.backups.models import Backup, as_utc
+from tui.backups.models import Backup, as_utc, scrub
+from tui.backups.paging import TokenGuard
 from tui.backups.sanitize import clean
 from tui.backups.source import BackupSource
 from tui.timefmt import span, stamp
 
 __all__ = [
     "CLUSTER_BATCH",
+    "OUT_OF_RANGE",
     "SHORT_MAX",
     "ClusterCache",
     "ClusterInfo",
@@ -31,6 +33,9 @@ __all__ = [
 CLUSTER_BATCH = 25
 #: The longest `Expiry.short`, in terminal cells (every short text is ASCII or "…").
 SHORT_MAX = 22
+#: The Expires cell when CreateTimestamp + the retention days is past 9999-12-31 (an odd
+#: CreateTimestamp such as 253402300799, or a retention Value such as "3000000").
+OUT_OF_RANGE = "unknown (out of range)"
 #: Pages one batch may take before we stop following NextToken (a loop guard, never reached).
 _PAGE_BUDGET = 20
 _DAY = timedelta(days=1)
@@ -63,14 +68,19 @@ def _retention_days(policy: object) -> int | None:
     return days if days > 0 else None
 
 
+def _cluster_id(item: dict[str, Any]) -> str:
+    """The ClusterId of a describe_clusters entry, scrubbed like every API string (scrub)."""
+    return scrub(str(item.get("ClusterId", "")))
+
+
 def _info(region: str, item: dict[str, Any]) -> ClusterInfo:
     state = item.get("State")
     return ClusterInfo(
         region=region,
-        cluster_id=str(item.get("ClusterId", "")),
+        cluster_id=_cluster_id(item),
         found=True,
         retention_days=_retention_days(item.get("BackupRetentionPolicy")),
-        state=state if isinstance(state, str) else None,
+        state=scrub(state) if isinstance(state, str) else None,
     )
 
 
@@ -90,7 +100,7 @@ def fetch_clusters(
         wanted = set(batch)
         error: str | None = None
         token: str | None = None
-        seen_tokens: set[str] = set()
+        seen_tokens = TokenGuard(_PAGE_BUDGET)
         for _ in range(_PAGE_BUDGET):
             params: dict[str, Any] = {"Filters": {"clusterIds": batch}, "MaxResults": CLUSTER_BATCH}
             if token:
@@ -101,13 +111,13 @@ def fetch_clusters(
                 error = exc.code
                 break
             for item in response.get("Clusters") or []:
-                if isinstance(item, dict) and item.get("ClusterId") in wanted:
+                if isinstance(item, dict) and _cluster_id(item) in wanted:
                     info = _info(region, item)
                     out[info.cluster_id] = info
             nxt = response.get("NextToken")
             if not isinstance(nxt, str) or not nxt or nxt in seen_tokens:
                 break
-            seen_tokens.add(nxt)
+            seen_tokens.add(nxt)  # within _PAGE_BUDGET: the loop ends first
             token = nxt
         for cluster_id in batch:
             if cluster_id not in out:
@@ -274,8 +284,17 @@ def _by_policy(backup: Backup, cluster: ClusterInfo, created: datetime, now: dat
             f"Cluster {cid} has no backup retention policy, so AWS keeps this backup until it "
             "is deleted by hand.",
         )
-    when = created + days * _DAY
     why = f"created {_at(created)} + the {days}-day retention policy of cluster {cid}"
+    try:
+        when = created + days * _DAY
+    except OverflowError:  # past 9999-12-31, the last day a datetime can hold
+        return Expiry(
+            "unknown",
+            None,
+            OUT_OF_RANGE,
+            f"Expiry unknown (out of range): {why} is past the year 9999, the last date "
+            "this tool can compute.",
+        )
     left = (when - now).total_seconds()
     if left > 0:
         return Expiry(

@@ -31,6 +31,24 @@ def _default_session(profile: str | None) -> boto3.Session:
 
 _ACCOUNT_ID = re.compile(r"\d{12}")
 
+#: The list each CloudHSM answer must carry, by operation. botocore turns a 200 answer whose
+#: body is not JSON (a proxy's HTML page, a truncated body) into {}: without this check that
+#: would read as "no backups", "source not found" or "purged", never as the failure it is.
+REQUIRED_LISTS = {"describe_backups": "Backups", "describe_clusters": "Clusters"}
+
+
+def not_a_response(operation: str, missing: str) -> AwsError:
+    """The error for an answer that lacks what every real answer of `operation` has."""
+    name = "".join(part.title() for part in operation.split("_"))
+    return AwsError(
+        "UnexpectedAnswer",
+        "Not a CloudHSM response",
+        f"The endpoint answered something that is not a CloudHSM response: {name} came back "
+        f"without {missing}.",
+        "Check --endpoint-url / AWS_ENDPOINT_URL and any proxy in between; press r to retry.",
+        True,
+    )
+
 
 class BackupSource:
     """Talks to CloudHSM v2 for the app. Thread-safe: workers call it from their threads.
@@ -129,12 +147,19 @@ class BackupSource:
             self._clients.clear()
 
     def call(self, region: str | None, operation: str, **params: Any) -> dict[str, Any]:
-        """Run one API operation; every failure comes out as an AwsError."""
+        """Run one API operation; every failure comes out as an AwsError.
+
+        Every CloudHSM call passes here, so here an answer without its list (REQUIRED_LISTS)
+        becomes an error instead of an empty result.
+        """
         try:
             method = getattr(self.client(region), operation)
             response: dict[str, Any] = method(**params)
         except Exception as exc:
-            raise describe_error(exc, profile=self.profile) from exc
+            raise describe_error(exc, profile=self.profile, service="CloudHSM") from exc
+        required = REQUIRED_LISTS.get(operation)
+        if required is not None and not isinstance(response.get(required), list):
+            raise not_a_response(operation, f"a {required} list")
         return response
 
     def fetch_page(self, query: BackupQuery, token: str | None, page_size: int = 50) -> Page:
@@ -180,7 +205,7 @@ class BackupSource:
             )
             account = sts.get_caller_identity().get("Account")
         except Exception as exc:
-            raise describe_error(exc, profile=self.profile) from exc
+            raise describe_error(exc, profile=self.profile, service="STS") from exc
         if not isinstance(account, str) or _ACCOUNT_ID.fullmatch(account) is None:
             raise AwsError(
                 "UnexpectedAnswer",

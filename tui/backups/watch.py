@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.backups.models import MAX_PAGE_SIZE, Backup, BackupQuery
-from tui.backups.paging import PagingError
+from tui.backups.paging import PagingError, TokenGuard
 from tui.backups.source import BackupSource
 
 __all__ = [
@@ -86,7 +86,7 @@ def recheck(
         wanted = set(batch)
         query = BackupQuery(region=region, backup_ids=batch, shared=shared)
         token: str | None = None
-        seen: set[str] = set()
+        seen = TokenGuard(PAGE_BUDGET)
         while True:
             page = source.fetch_page(query, token, BATCH_SIZE)
             calls += 1

@@ -34,7 +34,7 @@ from tui.backups import (
 from tui.backups import describe_error as to_aws_error
 from tui.backups.commands import pick_text
 from tui.backups.lineage import candidate_regions
-from tui.backups.paging import EMPTY_PAGE_BUDGET, TOKEN_ERROR_CODES
+from tui.backups.paging import EMPTY_PAGE_BUDGET, TOKEN_ERROR_CODES, TokenGuard
 from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, needs_cluster
 from tui.screens.copy import CopyChoice, CopyMenu, CopyText, copy_choices
 from tui.screens.panels import DetailPanel
@@ -269,7 +269,9 @@ class MainScreen(Screen[None]):
         loop ends at the last page, a repeated token (the UI's Listing reports it), an error,
         or when `run` is set (A again, a new query, an error found by the UI).
         """
-        seen = {token} if token else set()
+        seen = TokenGuard()  # digests, not the tokens: they can be a megabyte each
+        if token:
+            seen.add(token)
         while True:
             try:
                 page = self.source.fetch_page(query, token, self.settings.page_size)
@@ -277,9 +279,12 @@ class MainScreen(Screen[None]):
                 self.post_message(self.PageFailed(generation, to_aws_error(exc), token))
                 return
             token = page.next_token
-            if run is None or run.is_set() or not token or token in seen:
+            if run is None or run.is_set() or not token:
                 break
-            seen.add(token)
+            try:
+                seen.add(token)
+            except PagingError:
+                break  # a repeat or the cap: the UI's Listing says which
             self.post_message(self.PageLoaded(generation, page, final=False))
         self.post_message(self.PageLoaded(generation, page))
 
@@ -660,7 +665,11 @@ class MainScreen(Screen[None]):
         found = self.expiry_of(backup)
         if found.when is None or found.kind not in ("expires", "overdue", "pending-deletion"):
             return False
-        return found.when <= self.settings.clock() + timedelta(days=days)
+        try:
+            horizon = self.settings.clock() + timedelta(days=days)
+        except OverflowError:  # past 9999-12-31: every dated expiry is within it
+            return True
+        return found.when <= horizon
 
     @on(FilterSidebar.LocalChanged)
     def _local_changed(self, event: FilterSidebar.LocalChanged) -> None:
