@@ -138,6 +138,9 @@ async def test_l_finds_copies_in_every_region_with_a_status_per_region(
         lines = _tree_lines(app)
         assert any(copy1 in line for line in lines)
         assert any(copy2 in line for line in lines)
+        status = main.detail.query_one("#copies-status")  # under the tree, above the tags
+        main.detail.scroll_to_widget(status, animate=False, top=True)
+        await settle(pilot)
         shown = screen_text(app)
         assert "denied" in shown
         assert "not enabled" in shown
