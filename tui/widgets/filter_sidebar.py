@@ -22,6 +22,7 @@ from tui.backups import (
     split_ids,
 )
 from tui.widgets.marks import Tick
+from tui.widgets.safe import safe
 
 #: Input id -> (query field, validator, what a bad entry is called)
 _ID_INPUTS = {
@@ -95,13 +96,13 @@ class FilterSidebar(VerticalScroll):
         self._timer: Timer | None = None
         self._local_timer: Timer | None = None
         self._local_posted: int | None = None
-        self.border_title = "Filters"
+        self.border_title = safe("Filters")
 
     def compose(self) -> ComposeResult:
         q = self._initial
         yield Label("Region")
         yield Select(
-            [(r, r) for r in self._regions],
+            [(safe(r), r) for r in self._regions],
             value=q.region if q.region else Select.NULL,
             prompt="choose a region",
             id="region",
@@ -227,7 +228,7 @@ class FilterSidebar(VerticalScroll):
         region = self.query_one("#region", Select)
         if query.region and query.region not in self._regions:
             self._regions.insert(0, query.region)
-            region.set_options([(r, r) for r in self._regions])
+            region.set_options([(safe(r), r) for r in self._regions])
         region.value = query.region if query.region else Select.NULL
         for input_id, (attr, _check, _name) in _ID_INPUTS.items():
             self.query_one(f"#{input_id}", Input).value = " ".join(getattr(query, attr))
