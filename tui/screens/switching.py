@@ -6,7 +6,7 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tui.backups import BackupQuery
+from tui.backups import BackupQuery, clean
 from tui.backups.profiles import default_region
 from tui.widgets import FilterSidebar
 from tui.widgets.safe import tell
@@ -72,5 +72,5 @@ def way_back(screen: MainScreen) -> str | None:
         return None
     hint = "P switches profile (ctrl+p too)"
     if screen.previous_profile is not None:
-        hint += f"; the one before was {screen.previous_profile}"
+        hint += f"; the one before was {clean(screen.previous_profile)}"
     return hint + "."
