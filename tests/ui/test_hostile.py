@@ -359,6 +359,8 @@ async def test_a_hostile_profile_and_backup_id_reach_no_terminal_through_any_pat
         await settle(pilot)
         assert out.problems() == [], "the table, the detail, the lineage"
         assert main.generation == generation, "no listing of an ID that cannot be one"
+        said = [m.notification.message for m in told.messages]
+        assert any(m.startswith("Cannot go there: not a backup ID: backup- ]0;src") for m in said)
         await pilot.press("escape")
         await settle(pilot)
 
