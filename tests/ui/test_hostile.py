@@ -9,8 +9,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
+from textual import events
 from textual.notifications import Notify
-from textual.widgets import Checkbox, Input, OptionList
+from textual.widgets import Checkbox, Input, OptionList, Static
 
 from tests.ui.conftest import NOW, AppFactory, Wire
 from tests.ui.helpers import Heard, screen_text, settle, until
@@ -452,3 +453,26 @@ async def test_a_hostile_profile_and_backup_id_reach_no_terminal_through_any_pat
     assert not any(
         HOSTILE_CLUSTER in c.get("Filters", {}).get("clusterIds", []) for c in wire.calls
     )
+
+
+async def test_a_pasted_escape_sequence_is_shown_and_flagged_as_text(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    """A paste is where text from a web page or a chat comes in; Input draws it as it is."""
+    app = make_app()
+    out = TerminalBytes.of(app)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        calls = len(wire.calls)
+        await pilot.press("slash")
+        field = main.query_one("#backup-ids", Input)
+        await until(pilot, lambda: app.focused is field, "the Backup IDs field")
+        field.post_message(events.Paste("backup-\x1b]0;pasted\x07\x1b]52;c;cHduZWQ=\x1b\\"))
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert field.value == clean("backup-\x1b]0;pasted\x07\x1b]52;c;cHduZWQ=\x1b\\")
+        said = str(main.query_one("#backup-ids-error", Static).render())
+        assert said == "not a backup ID: backup-, ]0, pasted …"
+        assert out.problems() == [], "the paste reached the terminal as it came"
+        assert len(wire.calls) == calls, "nothing is sent while the field is invalid"

@@ -22,7 +22,7 @@ from tui.backups import (
     split_ids,
 )
 from tui.widgets.marks import Tick
-from tui.widgets.safe import safe
+from tui.widgets.safe import SafeInput, safe
 
 #: Input id -> (query field, validator, what a bad entry is called)
 _ID_INPUTS = {
@@ -113,7 +113,7 @@ class FilterSidebar(VerticalScroll):
                 input_id, "Cluster IDs"
             )
             yield Label(title)
-            yield Input(
+            yield SafeInput(
                 " ".join(getattr(q, attr)),
                 placeholder="any · id1, id2 …",
                 id=input_id,
@@ -142,7 +142,7 @@ class FilterSidebar(VerticalScroll):
             compact=True,
         )
         yield Label("Expiring within (days)")
-        yield Input(
+        yield SafeInput(
             placeholder="any · e.g. 7",
             type="integer",
             id="expiring-within",
@@ -201,7 +201,7 @@ class FilterSidebar(VerticalScroll):
         widget.set_class(bool(bad), "-invalid")
         error.set_class(bool(bad), "-shown")
         if bad:
-            error.update(Text(_problem(bad, name)))
+            error.update(safe(_problem(bad, name)))
         else:
             error.update("")
 

@@ -12,6 +12,7 @@ from rich.text import Text
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.widget import Widget
+from textual.widgets import Input
 
 from tui.backups import clean
 from tui.backups.clipboard import clean_multiline
@@ -23,6 +24,18 @@ def safe(value: object, style: str = "") -> Text:
     Also what a border title is set to: Textual parses a `str` border title as markup.
     """
     return Text(clean(value), style=style)
+
+
+class SafeInput(Input):
+    """An Input whose value never holds a control character.
+
+    Input draws its value as it is, and a paste is where text from a web page or a chat comes
+    in: `backup-\x1b]0;…` pasted into a filter field would retitle the terminal, and its
+    "not a backup ID" line would say it again. Cleaned, it shows (and is flagged) as text.
+    """
+
+    def validate_value(self, value: str) -> str:
+        return clean(value)
 
 
 def tell(
