@@ -9,6 +9,7 @@ changes until the user copies something.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -40,6 +41,12 @@ def _buffers(term: Terminal) -> list[str]:
     return [term.tmux("show-buffer", "-b", name) for name in names]
 
 
+def _rows_beyond(seen: list[str]) -> Callable[[str], bool]:
+    """Done when the table shows a row not in `seen` (it has scrolled on)."""
+    known = set(seen)
+    return lambda screen: bool(set(table_ids(screen)) - known)
+
+
 def _prove_clipboard_reaches_tmux(term: Terminal) -> None:
     """An OSC 52 does make a buffer in this tmux: otherwise the buffer check would prove nothing."""
     term.tmux(
@@ -63,11 +70,14 @@ def test_the_hostile_demo_leaves_the_clipboard_and_the_title_alone_until_y(
     term.tmux("select-pane", "-t", "app", "-T", TITLE)
     prove_titles_reach_tmux(term)
     _prove_clipboard_reaches_tmux(term)
-    screen = term.wait_for(LOADED, timeout=30)
+    term.wait_for(LOADED, timeout=30)
+    screen = term.wait_until(lambda s: len(table_ids(s)) >= 20, "the rows")
 
     # Walk down until the detail pane shows the tag that carries OSC 52 (on the first page).
     order: list[str] = []
     for row in range(50):
+        if row == len(order):  # the cursor went below the rows seen: the table scrolls on
+            screen = term.wait_until(_rows_beyond(order), "the table scrolling on")
         order += [i for i in table_ids(screen) if i not in order]
         screen = term.wait_until(detail_shows(order[row]), f"detail of row {row}")
         assert _buffers(term) == [], f"row {row} wrote the clipboard"
