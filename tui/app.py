@@ -35,6 +35,7 @@ from tui.themes import AUTO, MONO, THEMES, choose_theme
 from tui.timemodes import TimeDisplay, next_time_mode, time_mode_label
 from tui.widgets import BackupTable
 from tui.widgets.lineage_tree import LineageTree
+from tui.widgets.safe import tell
 
 
 class _NoWaitExecutor(ThreadPoolExecutor):
@@ -173,7 +174,7 @@ class HsmBackupsApp(App[str]):
         self.show_times()
         self.remembered.change(time_mode=self.time_mode)
         self._save_config()
-        self.notify(f"Times {time_mode_label(self.time_mode)} (t changes).", timeout=2)
+        tell(self, f"Times {time_mode_label(self.time_mode)} (t changes).", timeout=2)
 
     def show_times(self) -> None:
         """The browser's table and detail show times in the current mode (also at its start)."""
@@ -190,7 +191,7 @@ class HsmBackupsApp(App[str]):
 
     @on(ConfigNotSaved)
     def _config_not_saved(self, event: ConfigNotSaved) -> None:
-        self.notify(event.problem, title="Settings not saved", severity="warning", markup=False)
+        tell(self, event.problem, title="Settings not saved", severity="warning")
 
     @property
     def main_screen(self) -> MainScreen:
@@ -206,7 +207,7 @@ class HsmBackupsApp(App[str]):
         if self.remembered.pending:
             self._save_config()  # --theme given: remember it
         for problem in self._problems:
-            self.notify(problem, title="Settings", severity="warning", timeout=8, markup=False)
+            tell(self, problem, title="Settings", severity="warning", timeout=8)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
@@ -256,7 +257,7 @@ class HsmBackupsApp(App[str]):
     def _say_copied(self, message: str, doubt: str | None) -> None:
         if doubt is not None:
             message += f" It may not arrive: {doubt}. Y then t shows it to select instead."
-        self.notify(message, title="Copied", timeout=4 if doubt is None else 10, markup=False)
+        tell(self, message, title="Copied", timeout=4 if doubt is None else 10)
 
     def _palette_key(self) -> Binding:
         """Textual's own palette key, which no BINDINGS list of ours holds."""

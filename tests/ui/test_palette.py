@@ -59,6 +59,38 @@ async def test_filter_by_the_highlighted_backups_cluster(make_app: AppFactory) -
         assert {b.cluster_id for b in main.table.rows} == {cluster}
 
 
+async def test_filter_by_cluster_is_only_offered_for_a_cluster_id_the_api_accepts(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    hostile = "cluster-\x9d0;pwned\x9c"
+
+    def sneak(parsed: dict[str, Any]) -> None:
+        wire.rewrite = None  # the first page only
+        parsed["Backups"][0]["ClusterId"] = hostile
+
+    wire.rewrite = sneak
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        assert main.table.current is not None
+        assert main.table.current.cluster_id == hostile
+        palette = await open_palette(pilot, "filter by cluster")
+        offered = [name for name in hits(palette) if name.startswith("Filter by cluster")]
+        assert offered == [], "an ID that is not a cluster ID is never a filter to send"
+        await pilot.press("escape")
+        await pilot.press("j")
+        await settle(pilot)
+        valid = main.table.current.cluster_id if main.table.current else None
+        assert valid
+        assert valid != hostile
+        await pick(pilot, "filter by cluster", f"Filter by cluster {valid}")
+        await settle(pilot)
+        sent = [
+            c["Filters"]["clusterIds"] for c in wire.calls if "clusterIds" in c.get("Filters", {})
+        ]
+        assert sent == [[valid]], "only the valid ID went out"
+
+
 async def test_switch_region_lists_that_region_and_drops_the_late_page(
     make_app: AppFactory, world: DemoWorld, wire: Wire
 ) -> None:

@@ -10,12 +10,14 @@ from typing import Any
 import boto3
 import pytest
 from textual.command import Command, CommandList
+from textual.notifications import Notify
 
 from tests.ui.conftest import NOW, Wire
-from tests.ui.helpers import screen_text, settle, until
+from tests.ui.helpers import Heard, screen_text, settle, until
 from tests.ui.palette_helpers import open_palette, pick
+from tests.ui.terminal_bytes import TerminalBytes
 from tui.app import HsmBackupsApp, build_app
-from tui.backups import BackupSource
+from tui.backups import BackupSource, clean
 from tui.backups.demo import DEMO_ACCOUNT, DEMO_HOME_REGION, DemoWorld
 from tui.settings import Settings
 
@@ -216,6 +218,47 @@ async def test_a_profile_name_is_shown_literally_never_as_markup(
         assert main.backup_query.region == "us-west-2"
         assert main.table.rows
         assert "profile [b]odd[/b] · account" in screen_text(app).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    "profile",
+    [
+        "prod-\x1b]52;c;ZWNobyBQV05FRAo=\x1b\\",  # OSC 52: `echo PWNED` onto the clipboard
+        "prod-\x1b]0;pwned\x07",  # OSC 0: the terminal's title
+    ],
+    ids=["osc52-clipboard", "osc0-title"],
+)
+async def test_a_hostile_profile_name_never_reaches_the_terminal(
+    aws_files: None, tmp_path: Path, world: DemoWorld, wire: Wire, profile: str
+) -> None:
+    """Issue 14: "Profile switched" and "the one before was X" printed the name as it is, and
+    tools that name profiles after AWS account names put that name in other people's hands."""
+    with (tmp_path / "config").open("a") as config:
+        config.write(f"\n[profile {profile}]\nregion = us-east-1\n")
+    with (tmp_path / "credentials").open("a") as credentials:
+        credentials.write(f"\n[{profile}]\naws_access_key_id = AKIAH\naws_secret_access_key = h\n")
+    app = _app(world, wire, Calls())
+    out = TerminalBytes.of(app)
+    told = Heard(Notify)
+    async with app.run_test(size=(160, 48), notifications=True, message_hook=told) as pilot:
+        out.watch_writes(app)
+        main = await settle(pilot)
+        await pick(pilot, "prod", f"Switch profile: {clean(profile)}", key="P")
+        await settle(pilot)
+        assert main.source.profile == profile
+        assert main.table.rows, "it lists with that profile"
+        assert f"profile {clean(profile)} · account" in screen_text(app).splitlines()[0]
+        await pick(pilot, "nokeys", "Switch profile: nokeys", key="P")
+        await settle(pilot)
+        assert main.error is not None
+        assert out.problems() == [], "no escape sequence from the name reached the terminal"
+        assert f"the one before was {clean(profile)}." in screen_text(app)
+        switched = [
+            m.notification.message
+            for m in told.messages
+            if m.notification.title == "Profile switched"
+        ]
+        assert f"Listing us-east-1 with profile {clean(profile)}." in switched
 
 
 async def test_the_demo_never_asks_sts_and_shows_its_profile_as_demo(

@@ -7,12 +7,14 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
+from textual.notifications import Notify
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.ui.conftest import AppFactory, Wire
 from tests.ui.helpers import Heard, screen_text, settle, until
-from tui.backups import BackupQuery
+from tests.ui.terminal_bytes import TerminalBytes
+from tui.backups import BackupQuery, clean
 from tui.backups.demo import DEMO_HOME_REGION, DemoWorld, WorldSpec
 from tui.backups.watch import WATCHED_STATES
 from tui.screens import MainScreen
@@ -251,6 +253,38 @@ async def test_a_deleted_or_vanished_backup_is_shown_as_such(
         assert first.backup_id not in main.watcher.watched
         assert second.backup_id not in main.watcher.watched
         assert sum(i in (first.backup_id, second.backup_id) for i in order) == 2
+
+
+async def test_a_gone_backup_with_a_hostile_id_is_named_without_its_escape_sequence(
+    make_app: AppFactory, wire: Wire
+) -> None:
+    """Issue 14: the "Backup gone" notice printed the watched IDs as they came, so an ID
+    ending in `ESC ] 52 ; c ; <base64> ESC \\` put `echo PWNED` on the user's clipboard."""
+    hostile = "backup-\x1b]52;c;ZWNobyBQV05FRAo=\x1b\\"
+    renamed: list[str] = []
+
+    def creating_with_a_hostile_id(parsed: dict[str, Any]) -> None:
+        for item in parsed["Backups"]:
+            if item["BackupId"] in renamed or (
+                not renamed and item["BackupState"] == "CREATE_IN_PROGRESS"
+            ):
+                renamed[:] = [item["BackupId"]]
+                item["BackupId"] = hostile
+
+    wire.rewrite = creating_with_a_hostile_id
+    app = make_app()
+    out = TerminalBytes.of(app)
+    told = Heard(Notify)
+    async with app.run_test(size=(160, 48), notifications=True, message_hook=told) as pilot:
+        out.watch_writes(app)
+        main = await settle(pilot)
+        assert hostile in main.watcher.watched
+        await check(pilot, main, wire)  # AWS does not know that ID: it is "gone"
+        assert hostile not in main.watcher.watched
+        assert "ZWNobyBQV05FRAo=" in screen_text(app), "the toast names the backup, as text"
+        assert out.problems() == [], "no escape sequence from the ID reached the terminal"
+        (gone,) = [m.notification for m in told.messages if m.notification.title == "Backup gone"]
+        assert gone.message.startswith(f"{clean(hostile)}: no longer returned by describe_backups")
 
 
 async def test_idle_or_background_pauses_and_a_key_or_focus_resumes(

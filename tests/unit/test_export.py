@@ -270,6 +270,30 @@ class TestCsv:
         assert hostile["Negative"] == "'-2"
         assert all(not cell.startswith(("=", "+", "-", "@")) for row in data for cell in row)
 
+    def test_a_cell_that_becomes_a_formula_once_cleaned_is_neutralised_too(
+        self, tmp_path: Path
+    ) -> None:
+        sneaky = Backup.from_api(
+            {
+                "BackupId": "backup-defghijklm5",
+                "BackupState": "\t=1+1",
+                "ClusterId": "\u200b=3+3",
+                "TagList": [{"Key": " @x", "Value": "y"}],
+                "Remark": "\u2800+1",
+                "Spaced": "  plain text",
+            }
+        )
+        path = tmp_path / "out.csv"
+        export_csv(path, [sneaky], CONTEXT)
+        _, (header, data) = _read_csv(path)
+        row = dict(zip(header, data, strict=True))
+        assert row["BackupState"] == "' =1+1"
+        assert row["ClusterId"] == "' =3+3"
+        assert row["Tags"] == "' @x=y"
+        assert row["Remark"] == "' +1"
+        assert row["Spaced"] == "  plain text", "only a formula is changed"
+        assert all(not cell.lstrip().startswith(("=", "+", "-", "@")) for cell in data)
+
     def test_a_row_starting_with_a_hash_is_not_taken_for_a_comment(self, tmp_path: Path) -> None:
         sneaky = Backup.from_api({"BackupId": "# not a comment, a backup", "BackupState": "READY"})
         path = tmp_path / "out.csv"

@@ -120,19 +120,42 @@ TAG_KEYS: tuple[str, ...] = ("env", "app", *TAG_VALUES)
 #: How often a backup has 0, 1, … 8 tags.
 TAG_COUNT_WEIGHTS: tuple[int, ...] = (8, 6, 10, 14, 16, 14, 10, 6, 4)
 
-#: Strings no tag should be able to act on: markup, actions, terminal escapes, bidi overrides.
+#: Strings no tag should be able to act on: markup, actions, terminal escapes, bidi overrides,
+#: invisible characters. The order decides which backups carry which (see demo_seed.hostile):
+#: the first five are on the first screen of us-east-1 (tests/test_terminal.py walks them),
+#: the clipboard write and the title change next, still on its first page.
 HOSTILE_VALUES: tuple[str, ...] = (
     "[@click=app.quit]x[/]",
     "tag[/oops]",
     "[bold red]styled[/]",
     "\x1b[2J\x1b[Hcleared",
     "\x1b]0;pwned\x07title",
+    # Issue 14: what a terminal does beyond the screen. OSC 52 writes the clipboard (tmux with
+    # set-clipboard on keeps it as a paste buffer); OSC 2 and a C1 OSC retitle the window; DSR
+    # makes the terminal type its cursor position into the app. Ended by ST, BEL or C1 ST.
+    "\x1b]52;c;ZWNobyBQV05FRAo=\x1b\\clipboard",  # `echo PWNED` onto the clipboard
+    "\x1b]2;pwned\x1b\\retitled",
+    "\x9d0;pwned\x9cc1 title",
+    "\x1b]52;c;ZWNobyBQV05FRAo=\x07bel",
+    "\x1b[6nreport",
     "\u202eexe.txt\u202c",
     "\x9b31mred",
     "nul\x00del\x7fbell\x07",
     "line one\nline two\ttabbed",
+    # Blank or invisible: fake blanks and look-alike names (Hangul fillers, CGJ, variation
+    # selectors, Mongolian vowel separator, interlinear annotation, braille blank).
+    "adm\u115fin\u1160\u3164\uffa0",
+    "cgj\u034fvs\ufe0f\U000e0100\u180e",
+    "ann\ufff9hidden\ufffat\ufffbxt",
+    "blank\u2800\u2800braille",
     "x" * 256,
     "全角" * 128,
     "🔥" * 40,
 )
-HOSTILE_KEYS: tuple[str, ...] = ("note", "note", "[b]key[/b]", "\x1b[31mkey")
+HOSTILE_KEYS: tuple[str, ...] = (
+    "note",
+    "note",
+    "[b]key[/b]",
+    "\x1b[31mkey",
+    "\x1b]52;c;cHduZWQK\x07key",
+)

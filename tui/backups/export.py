@@ -136,7 +136,10 @@ def export_json(
 def _guard_formula(cell: str) -> str:
     # Exported text is otherwise the raw (cleaned) API value; this is the one change we make,
     # so a tag like `=HYPERLINK(...)` stays text when the file is opened in a spreadsheet.
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    # `cell` is already cleaned, and cleaning turns `\t=1+1` and `\u200b=3+3` into ` =1+1`,
+    # which a spreadsheet that trims blanks on import (LibreOffice can) evaluates: the first
+    # non-blank character is what counts.
+    return "'" + cell if cell.lstrip().startswith(_FORMULA_START) else cell
 
 
 def _csv_cell(value: object) -> str:

@@ -25,6 +25,7 @@ from tui.backups import Backup
 from tui.backups.clipboard import clean_multiline
 from tui.backups.commands import COMMAND_KEYS, OWNER_ONLY, backup_json, cli_commands, continued
 from tui.backups.sanitize import clean
+from tui.widgets.safe import safe
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,7 @@ class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="copy-menu") as box:
-            box.border_title = "Copy"
+            box.border_title = safe("Copy")
             yield OptionList(*(Option(_prompt(c)) for c in self.choices), id="copy-options")
             # Docked to the bottom (styles/app.tcss), with the list scrolling above it: the
             # hint is the only place `t` is told, so it stays on screen at 80x24 too.
@@ -233,7 +234,7 @@ class CopyText(ModalScreen[None]):
         with VerticalScroll(id="copy-text") as box:
             # No scrollbar in this view (styles/app.tcss): say how to scroll instead.
             keys = "Esc closes" if self.command else "↑↓ PgUp PgDn scroll · Esc closes"
-            box.border_title = f"{self.title_text} — {keys}"
+            box.border_title = safe(f"{self.title_text} — {keys}")
             if self.reason:
                 yield Static(Text(self.reason, "bold"), id="copy-reason")
             note = Static(

@@ -33,6 +33,7 @@ from tui.backups.export import (
 )
 from tui.timefmt import Clock
 from tui.widgets.marks import Choice
+from tui.widgets.safe import safe, tell
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -165,8 +166,8 @@ class ExportScreen(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         noun = "backup" if len(self.rows) == 1 else "backups"
         with Vertical(id="export-dialog") as box:
-            box.border_title = f"Export {len(self.rows)} {noun}"
-            box.border_subtitle = self._hint()
+            box.border_title = safe(f"Export {len(self.rows)} {noun}")
+            box.border_subtitle = safe(self._hint())
             yield Static(Text(rows_text(len(self.rows), self.context)), id="export-rows")
             with Horizontal(id="export-format-row"):
                 yield Label("Format", classes="export-label")
@@ -255,7 +256,7 @@ class ExportScreen(ModalScreen[Path | None]):
         return "Enter exports · Esc cancels"
 
     def _show_hint(self) -> None:
-        self.query_one("#export-dialog").border_subtitle = self._hint()
+        self.query_one("#export-dialog").border_subtitle = safe(self._hint())
 
     def _say(self, message: str, kind: str | None = None) -> None:
         box = self.query_one("#export-message", Static)
@@ -328,11 +329,11 @@ class ExportScreen(ModalScreen[Path | None]):
             assert isinstance(done, Path)
             noun = "backup" if len(self.rows) == 1 else "backups"
             kind = self.format.upper()
-            self.app.notify(
+            tell(
+                self.app,
                 clean(f"{len(self.rows)} {noun} written to {short_path(done)} ({kind})."),
                 title="Exported",
                 timeout=6,
-                markup=False,
             )
             self.dismiss(done)
             return

@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.widgets.safe import safe
+
 ABOUT = (
     "Backups load one page at a time (describe_backups, up to 50 per call) in the API's order; "
     "the next page is requested before you reach the end. The API gives no total, so the status "
@@ -131,7 +133,7 @@ class HelpScreen(ModalScreen[None]):
             ),
         ]
         with VerticalScroll(id="help-body") as body:
-            body.border_title = "Help — Esc closes"
+            body.border_title = safe("Help — Esc closes")
             yield Static(bindings_table(self.groups + extra))
             yield Static(Text("How this works", style="bold underline"))
             yield Static(Text(ABOUT), id="help-about")

@@ -43,6 +43,7 @@ from tui.screens.switching import way_back
 from tui.screens.watcher import Watcher
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
+from tui.widgets.safe import safe, tell
 from tui.widgets.top_bar import TopBar
 
 if TYPE_CHECKING:
@@ -181,8 +182,8 @@ class MainScreen(Screen[None]):
         return self.query_one("#detail", BackupDetail)
 
     def on_mount(self) -> None:
-        self.table.border_title = "Backups"
-        self.detail.border_title = "Detail"
+        self.table.border_title = safe("Backups")
+        self.detail.border_title = safe("Detail")
         self.table.expiry = self._expiry_cell
         self.detail.expiry_of = self.expiry_of
         cast("HsmBackupsApp", self.app).show_times()  # UTC, local or ages, as last chosen
@@ -223,7 +224,7 @@ class MainScreen(Screen[None]):
         self._return_to = None
         self.watcher.reset()
         self.table.clear()
-        self.table.set_message(Text(f"Loading backups in {query.region or 'the default region'}…"))
+        self.table.set_message(safe(f"Loading backups in {query.region or 'the default region'}…"))
         self.fetch_next()
 
     def fetch_next(self) -> None:
@@ -368,7 +369,7 @@ class MainScreen(Screen[None]):
             self._paint_now()
         self._lookup_clusters(appended)
         if self.listing.done and not self.table.rows:
-            self.table.set_message(Text(self._nothing_found(), style="dim"))
+            self.table.set_message(safe(self._nothing_found(), "dim"))
         if self.loading_all and not self.listing.done:
             self.show_status()
         return keep_going
@@ -442,13 +443,13 @@ class MainScreen(Screen[None]):
         refused = event.token is not None and event.error.code in TOKEN_ERROR_CODES
         if refused and self.listing.restart():
             # The first page of this very query worked: the token is what AWS refuses now.
-            self.notify(
+            tell(
+                self,
                 "AWS no longer accepts the page token (it may have expired). Loading again "
                 "from the first page; the rows shown stay, updated in place.",
                 title=f"{clean(event.error.code)} · listing restarted",
                 severity="warning",
                 timeout=8,
-                markup=False,
             )
             self.fetch_next()
             return
@@ -475,12 +476,12 @@ class MainScreen(Screen[None]):
             if (back := way_back(self)) is not None:
                 message.append(f"\n{back}")
             self.table.set_message(message)
-        self.notify(
+        tell(
+            self,
             "\n".join(filter(None, (clean(error.message), clean(error.hint), retry))),
             title=f"{clean(error.code)} · {clean(error.title)}",
             severity="error",
             timeout=8,
-            markup=False,
         )
         self.show_status()
 
@@ -679,10 +680,17 @@ class MainScreen(Screen[None]):
 
     @on(BackupDetail.JumpRequested)
     def _jump(self, event: BackupDetail.JumpRequested) -> None:
-        """Go to a lineage node: its region, filtered on its backup ID."""
+        """Go to a lineage node: its region, filtered on its backup ID.
+
+        The node's ID is the API's own text (a copy's SourceBackup): one that is not a backup
+        ID is said, never sent as a filter nor put in the sidebar's field.
+        """
         query = BackupQuery(
             region=event.region or self.backup_query.region, backup_ids=(event.backup_id,)
         )
+        if problems := query.problems():
+            tell(self, f"Cannot go there: {'; '.join(problems)}.", severity="warning", timeout=6)
+            return
         self.query_one(FilterSidebar).set_query(query)
         self.start(query)
         self.set_focus(self.table)
@@ -690,7 +698,7 @@ class MainScreen(Screen[None]):
     def action_more(self) -> None:
         """Fetch the next page now, even after a long run of empty pages."""
         if self.listing.done:
-            self.notify(ALL_LOADED, timeout=3)
+            tell(self, ALL_LOADED, timeout=3)
             return
         if self.listing.empty_streak >= EMPTY_PAGE_BUDGET:
             self.listing.empty_streak = 0
@@ -703,11 +711,11 @@ class MainScreen(Screen[None]):
         """
         if self.loading_all:
             self._stop_loading_all()
-            self.notify(f"Stopped loading all: {len(self.table.all_rows)} loaded.", timeout=3)
+            tell(self, f"Stopped loading all: {len(self.table.all_rows)} loaded.", timeout=3)
             self.show_status()
             return
         if self.listing.done:
-            self.notify(ALL_LOADED, timeout=3)
+            tell(self, ALL_LOADED, timeout=3)
             return
         self.loading_all = True
         if self.error is not None and self.error.retryable and self.table.all_rows:
@@ -718,7 +726,7 @@ class MainScreen(Screen[None]):
         """The cursor's backup; with none (no row matches), say so rather than do nothing."""
         backup = self.table.current
         if backup is None:
-            self.notify(f"No backup is highlighted to {doing}.", timeout=3)
+            tell(self, f"No backup is highlighted to {doing}.", timeout=3)
         return backup
 
     def action_copy_id(self) -> None:
@@ -763,7 +771,7 @@ class MainScreen(Screen[None]):
         rows = list(self.table.rows)
         if not rows:
             what = "matches the local filter" if self.expiring_within is not None else "is loaded"
-            self.notify(f"Nothing to export: no backup {what}.", timeout=4, markup=False)
+            tell(self, f"Nothing to export: no backup {what}.", timeout=4)
             return
         self.app.push_screen(ExportScreen(rows, export_context(self), self.settings.clock))
 
@@ -782,12 +790,12 @@ class MainScreen(Screen[None]):
             sidebar.apply_now()
             if problems := sidebar.problems():
                 # Leaving (at 80x24 the overlay closes) must not look like the filter applied.
-                self.notify(
+                tell(
+                    self,
                     f"Filters not applied ({'; '.join(problems)}): the table still shows the "
                     "last valid query. / to fix.",
                     severity="warning",
                     timeout=6,
-                    markup=False,
                 )
         self.panel.leave()
         self.remove_class("-filters-open")

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, cast
 from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-from tui.backups import BackupQuery, clean, invalid_backup_ids
+from tui.backups import BackupQuery, clean, invalid_backup_ids, invalid_cluster_ids
 from tui.backups.profiles import list_profiles
 from tui.screens.copy import CopyChoice
 from tui.screens.main import MainScreen
 from tui.screens.switching import NOT_IN_DEMO, apply_query, switch_profile, switch_region
+from tui.widgets.safe import tell
 
 if TYPE_CHECKING:
     from tui.app import HsmBackupsApp
@@ -67,7 +68,7 @@ def region_commands(main: MainScreen) -> list[Command]:
         regions.insert(0, current)
     return [
         Command(
-            f"Switch region: {region}",
+            f"Switch region: {clean(region)}",
             "The region in use: list it again"
             if region == current
             else "List this region's backups with the same filters",
@@ -102,11 +103,11 @@ def _switch(main: MainScreen, profile: str) -> None:
 
 
 def _no_profiles(main: MainScreen) -> None:
-    main.notify(NO_PROFILES, title="No AWS profiles", severity="warning", markup=False)
+    tell(main, NO_PROFILES, title="No AWS profiles", severity="warning")
 
 
 def _not_in_demo(main: MainScreen) -> None:
-    main.notify(NOT_IN_DEMO, title="Not in the demo", severity="warning", markup=False)
+    tell(main, NOT_IN_DEMO, title="Not in the demo", severity="warning")
 
 
 def browser_commands(main: MainScreen, profiles: list[str]) -> list[Command]:
@@ -131,7 +132,9 @@ def browser_commands(main: MainScreen, profiles: list[str]) -> list[Command]:
     ]
     backup = main.table.current
     if backup is not None:
-        if backup.cluster_id:
+        # Only an ID the API could accept: a row's cluster ID is the API's own text, and a
+        # filter is never sent before its IDs are valid (the sidebar holds back the same way).
+        if backup.cluster_id and not invalid_cluster_ids((backup.cluster_id,)):
             query = BackupQuery(
                 region=main.backup_query.region,
                 cluster_ids=(backup.cluster_id,),

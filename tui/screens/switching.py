@@ -6,9 +6,10 @@ import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from tui.backups import BackupQuery
+from tui.backups import BackupQuery, clean
 from tui.backups.profiles import default_region
 from tui.widgets import FilterSidebar
+from tui.widgets.safe import tell
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
@@ -40,7 +41,7 @@ def switch_profile(screen: MainScreen, profile: str) -> None:
     as an error in the table, which also names the way back (P, or the previous profile).
     """
     if screen.settings.demo:
-        screen.notify(NOT_IN_DEMO, title="Not in the demo", severity="warning", markup=False)
+        tell(screen, NOT_IN_DEMO, title="Not in the demo", severity="warning")
         return
     old = screen.source
     source = old.with_profile(profile)
@@ -57,11 +58,11 @@ def switch_profile(screen: MainScreen, profile: str) -> None:
     screen.clusters.clear()
     screen.detail.forget()
     apply_query(screen, replace(screen.backup_query, region=region))
-    screen.notify(
+    tell(
+        screen,
         f"Listing {region or 'the default region'} with profile {profile}.",
         title="Profile switched",
         timeout=4,
-        markup=False,
     )
 
 
@@ -71,5 +72,5 @@ def way_back(screen: MainScreen) -> str | None:
         return None
     hint = "P switches profile (ctrl+p too)"
     if screen.previous_profile is not None:
-        hint += f"; the one before was {screen.previous_profile}"
+        hint += f"; the one before was {clean(screen.previous_profile)}"
     return hint + "."

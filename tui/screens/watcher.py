@@ -16,6 +16,7 @@ from tui.backups import AwsError, Backup, clean
 from tui.backups import describe_error as to_aws_error
 from tui.backups.watch import IdlePolicy, Recheck, backoff, is_watched, recheck
 from tui.timefmt import span
+from tui.widgets.safe import tell
 
 if TYPE_CHECKING:
     from tui.app import HsmBackupsApp
@@ -187,7 +188,7 @@ class Watcher:
         self.checked_at = screen.settings.clock()
         self._apply(event.result)
         if recovered:
-            screen.notify("Watching again: the re-check worked.", timeout=3)
+            tell(screen, "Watching again: the re-check worked.", timeout=3)
         if self.watched:
             self._schedule(self.INTERVAL)
         else:
@@ -214,13 +215,13 @@ class Watcher:
         if gone:
             screen.table.mark_gone(gone)
             listed = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
-            screen.notify(
+            tell(
+                screen,
                 f"{listed}: no longer returned by describe_backups (deleted and purged, or the "
                 "creation failed). The row stays as last seen, marked 'no longer listed'.",
                 title="Backup gone",
                 severity="warning",
                 timeout=8,
-                markup=False,
             )
 
     def _failed(self, error: AwsError) -> None:
@@ -231,13 +232,13 @@ class Watcher:
         if self.watched:
             self._schedule(wait)
         if first:
-            self.screen.notify(
+            tell(
+                self.screen,
                 f"{clean(error.message)}\nWatching keeps trying, less often (next in "
                 f"{span(wait)}); the rows shown stay as last checked.",
                 title=f"{clean(error.code)} · watch",
                 severity="warning",
                 timeout=8,
-                markup=False,
             )
         self.screen.refresh_status()
 

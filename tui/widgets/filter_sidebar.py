@@ -22,6 +22,7 @@ from tui.backups import (
     read_ids,
 )
 from tui.widgets.marks import Tick
+from tui.widgets.safe import SafeInput, safe
 
 #: Input id -> (query field, validator, what a bad entry is called)
 _ID_INPUTS = {
@@ -123,13 +124,13 @@ class FilterSidebar(VerticalScroll):
         self._timer: Timer | None = None
         self._local_timer: Timer | None = None
         self._local_posted: int | None = None
-        self.border_title = "Filters"
+        self.border_title = safe("Filters")
 
     def compose(self) -> ComposeResult:
         q = self._initial
         yield Label("Region")
         yield Select(
-            [(r, r) for r in self._regions],
+            [(safe(r), r) for r in self._regions],
             value=q.region if q.region else Select.NULL,
             prompt="choose a region",
             id="region",
@@ -140,7 +141,7 @@ class FilterSidebar(VerticalScroll):
                 input_id, "Cluster IDs"
             )
             yield Label(title)
-            yield Input(
+            yield SafeInput(
                 " ".join(getattr(q, attr)),
                 placeholder="any · id1, id2 …",
                 id=input_id,
@@ -169,7 +170,7 @@ class FilterSidebar(VerticalScroll):
             compact=True,
         )
         yield Label("Expiring within (days)")
-        yield Input(placeholder="any · e.g. 7", id="expiring-within", compact=True)
+        yield SafeInput(placeholder="any · e.g. 7", id="expiring-within", compact=True)
         yield Static("", id="expiring-within-error", classes="field-error")
         yield Static(
             Text("Not sent to AWS: filters the rows already loaded.", style="dim"),
@@ -261,7 +262,7 @@ class FilterSidebar(VerticalScroll):
         error = self.query_one(f"#{input_id}-error", Static)
         widget.set_class(problem is not None, "-invalid")
         error.set_class(problem is not None, "-shown")
-        error.update(Text(problem) if problem is not None else "")
+        error.update(safe(problem) if problem is not None else "")
 
     # ---- applying ---------------------------------------------------------------------------
 
@@ -286,7 +287,7 @@ class FilterSidebar(VerticalScroll):
         region = self.query_one("#region", Select)
         if query.region and query.region not in self._regions:
             self._regions.insert(0, query.region)
-            region.set_options([(r, r) for r in self._regions])
+            region.set_options([(safe(r), r) for r in self._regions])
         region.value = query.region if query.region else Select.NULL
         for input_id, (attr, _check, _name) in _ID_INPUTS.items():
             self.query_one(f"#{input_id}", Input).value = " ".join(getattr(query, attr))
@@ -307,7 +308,7 @@ class FilterSidebar(VerticalScroll):
         if read.capped:
             note = f"counted as {MAX_DAYS} (10 years)"
         error.set_class(note is not None, "-shown")
-        error.update(Text(note) if note else "")
+        error.update(safe(note) if note else "")
         if read.problem is not None:
             return  # the filter in force stays until the field holds a number again
         if read.days != self._local_posted:
