@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on, work
+from rich.console import RenderableType
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -32,6 +33,7 @@ from tui.screens.copy import CopyText
 from tui.settings import Settings
 from tui.themes import AUTO, MONO, THEMES, choose_theme
 from tui.timemodes import TimeDisplay, next_time_mode, time_mode_label
+from tui.typeahead import TypeAheadGate
 from tui.widgets import BackupTable
 from tui.widgets.lineage_tree import LineageTree
 
@@ -107,6 +109,9 @@ class HsmBackupsApp(App[str]):
         self.environ: Mapping[str, str] = os.environ
         #: Reads a tmux option (tests stand in for tmux).
         self.tmux_option: Callable[[str], str | None] = tmux_option
+        #: True once exit() was called: keys typed after q open nothing.
+        self.closing = False
+        self._type_ahead = TypeAheadGate(self, lambda: self.closing)
         self._start_looks(config_file or config_path())
 
     # ---- looks: theme and time mode, remembered in the config file ------------------------------
@@ -206,6 +211,20 @@ class HsmBackupsApp(App[str]):
             self._save_config()  # --theme given: remember it
         for problem in self._problems:
             self.notify(problem, title="Settings", severity="warning", timeout=8, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed ahead reach the screen in front (see tui/typeahead.py)."""
+        if isinstance(event, events.Key):
+            await self._type_ahead.dispatch(event, super().on_event)
+        else:
+            await super().on_event(event)
+
+    def exit(
+        self, result: str | None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Every way out (q, Ctrl+C, a pick) closes the door on keys still queued."""
+        self.closing = True
+        super().exit(result, return_code, message)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
