@@ -239,7 +239,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     app = build_app(settings)
     picked = app.run()
-    app.remembered.write()  # a theme or time mode chosen just before quitting is not lost
+    # A theme or time mode chosen just before quitting is not lost; the screen is gone, so
+    # what the user should hear about it goes to stderr.
+    problem = app.remembered.write().problem
+    for said in [*app.remembered.untold(), *([problem] if problem else [])]:
+        sys.stderr.write(f"hsm-backups: {said}\n")
     code = app.return_code or 0
     if settings.pick is not None:
         # The screen went to stderr; stdout carries the pick alone, for $(hsm-backups --pick).

@@ -27,7 +27,7 @@ from tui.backups.clipboard import (
     tmux_doubt,
     tmux_option,
 )
-from tui.config import ConfigKeeper, config_path
+from tui.config import ConfigKeeper, Written, config_path
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
 from tui.settings import Settings
@@ -87,10 +87,11 @@ class HsmBackupsApp(App[str]):
     ]
 
     @dataclass
-    class ConfigNotSaved(Message):
-        """Writing the config file failed (a thread found out); the user should know."""
+    class ConfigWritten(Message):
+        """A thread wrote the config file, or failed to, or moved a file that was not ours
+        aside first: the user should know."""
 
-        problem: str
+        written: Written
 
     def __init__(
         self,
@@ -189,12 +190,16 @@ class HsmBackupsApp(App[str]):
     @work(thread=True, group="config", exit_on_error=False, description="save config")
     def _save_config(self) -> None:
         """Write the choices in a thread: a slow home directory never holds up a key press."""
-        if (problem := self.remembered.write()) is not None:
-            self.post_message(self.ConfigNotSaved(problem))
+        written = self.remembered.write()
+        if written.notice is not None or written.problem is not None:
+            self.post_message(self.ConfigWritten(written))
 
-    @on(ConfigNotSaved)
-    def _config_not_saved(self, event: ConfigNotSaved) -> None:
-        self.notify(event.problem, title="Settings not saved", severity="warning", markup=False)
+    @on(ConfigWritten)
+    def _config_written(self, event: ConfigWritten) -> None:
+        for notice in self.remembered.untold():
+            self.notify(notice, title="Settings", severity="warning", timeout=12, markup=False)
+        if (problem := event.written.problem) is not None:
+            self.notify(problem, title="Settings not saved", severity="warning", markup=False)
 
     @property
     def main_screen(self) -> MainScreen:
