@@ -21,6 +21,7 @@ from tui.backups.export import (
     default_export_path,
     export_csv,
     export_json,
+    format_for_path,
     resolve_export_path,
     write_error_text,
 )
@@ -387,3 +388,17 @@ def test_json_layout_is_an_indented_header_and_one_line_per_backup(tmp_path: Pat
         clean(b.backup_id) for b in BACKUPS
     ]
     assert lines[start + 1 + len(BACKUPS) :] == ["  ]", "}"]
+
+
+@pytest.mark.parametrize(
+    ("name", "chosen", "fmt"),
+    [
+        ("x.json", "csv", "json"),
+        ("x.CSV", "json", "csv"),
+        ("x.txt", "json", "json"),
+        ("x", "csv", "csv"),
+        ("x.json.bak", "csv", "csv"),
+    ],
+)
+def test_the_names_extension_decides_the_format(name: str, chosen: str, fmt: str) -> None:
+    assert format_for_path(Path("/tmp") / name, chosen) == fmt

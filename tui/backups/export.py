@@ -283,6 +283,13 @@ def default_export_path(cwd: Path, fmt: str, now: datetime) -> Path:
     return cwd / f"{TOOL_NAME}-{when:%Y%m%d-%H%M%S}.{ext}"
 
 
+def format_for_path(path: Path, chosen: str) -> str:
+    """The format to write `path` in: its extension's (.csv, .json) when it has one, else
+    `chosen`. A file named x.json is JSON whatever the format choice showed when Enter came."""
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in EXPORT_FORMATS else chosen
+
+
 def resolve_export_path(text: str, cwd: Path) -> Path:
     """What the user typed as an absolute path: `~` expanded, relative to `cwd`.
 

@@ -28,6 +28,7 @@ from tui.backups.export import (
     default_export_path,
     export_csv,
     export_json,
+    format_for_path,
     resolve_export_path,
     write_error_text,
 )
@@ -159,8 +160,9 @@ class ExportScreen(ModalScreen[Path | None]):
         #: The file that exists and awaits a yes or no, None when not asking.
         self.confirming: Path | None = None
         self.writing = False
-        #: The file being written (or last tried).
+        #: The file being written (or last tried), and in which format.
         self.target: Path | None = None
+        self.target_format = self.format
 
     def compose(self) -> ComposeResult:
         noun = "backup" if len(self.rows) == 1 else "backups"
@@ -296,12 +298,19 @@ class ExportScreen(ModalScreen[Path | None]):
             return
         if overwrite and path != self.confirming:
             return  # the question was about another name
+        # The name's extension decides, and the choice follows it: when the name and Enter
+        # arrive in one burst, Enter is handled before the choice has heard of the name.
+        fmt = format_for_path(path, self.format)
+        if fmt != self.format:
+            self.format = fmt
+            self.query_one(f"#export-{fmt}", RadioButton).value = True
         self._ask(None)
         self.target = path
+        self.target_format = fmt
         self._busy(True)
-        self._say(f"Writing {len(self.rows)} backups to {path}…")
+        self._say(f"Writing {len(self.rows)} backups to {path} ({fmt.upper()})…")
         context = replace(self.context, exported_at=self.clock().replace(microsecond=0))
-        self._write(path, self.format, context, overwrite)
+        self._write(path, fmt, context, overwrite)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="export")
     def _write(self, path: Path, fmt: str, context: ExportContext, overwrite: bool) -> Path:
@@ -327,7 +336,7 @@ class ExportScreen(ModalScreen[Path | None]):
             done = worker.result
             assert isinstance(done, Path)
             noun = "backup" if len(self.rows) == 1 else "backups"
-            kind = self.format.upper()
+            kind = self.target_format.upper()  # what was written, not what is chosen now
             self.app.notify(
                 clean(f"{len(self.rows)} {noun} written to {short_path(done)} ({kind})."),
                 title="Exported",
