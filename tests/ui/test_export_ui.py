@@ -6,6 +6,7 @@ import csv
 import errno
 import json
 import os
+import stat
 import threading
 from pathlib import Path
 from typing import Any
@@ -533,3 +534,29 @@ async def test_a_name_without_a_known_extension_takes_the_chosen_format(
         await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
         assert json.loads((tmp_path / "backups.txt").read_text(encoding="utf-8"))["backups"]
         assert _exported_note(app).endswith("(JSON)."), _exported_note(app)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+async def test_a_fifo_is_refused_by_name_and_never_replaced(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """As root, exporting to /dev/full and answering y made the device a regular file."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        await _type_path(pilot, fifo)
+        await pilot.press("enter")
+        await _answer(pilot)
+        assert dialog.confirming is None, "no overwrite question for a FIFO"
+        assert _message(app) == (
+            f"{fifo} is a FIFO (named pipe), not a file: it is never replaced. "
+            "Choose another name. Nothing was written."
+        )
+        await pilot.press("y")  # no question to answer: a letter in the name
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert os.listdir(tmp_path) == ["pipe.csv"]

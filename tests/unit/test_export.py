@@ -6,6 +6,7 @@ import csv
 import errno
 import json
 import os
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from tui.backups import Backup, BackupQuery, clean
 from tui.backups.export import (
     CSV_COLUMNS,
     ExportContext,
+    NotAFileError,
     default_export_path,
     export_csv,
     export_json,
@@ -27,6 +29,7 @@ from tui.backups.export import (
 )
 
 CREATED = datetime(2026, 11, 20, 3, 0, 5, tzinfo=UTC)
+_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ARN = "arn:aws:cloudhsm:us-east-1:123456789012:backup/"
 
 FULL = Backup.from_api(
@@ -313,6 +316,49 @@ class TestNeverClobber:
             export(tmp_path / "dir", BACKUPS, CONTEXT, overwrite=True)
         assert os.listdir(tmp_path / "dir") == []
         assert os.listdir(tmp_path) == ["dir"]
+
+    @pytest.mark.parametrize("overwrite", [False, True], ids=["asked", "overwrite"])
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+    def test_a_fifo_is_never_replaced(self, tmp_path: Path, export: Any, overwrite: bool) -> None:
+        """As root, "Overwrite" turned /dev/full into a regular file; a FIFO shows the same."""
+        fifo = tmp_path / "pipe.out"
+        os.mkfifo(fifo)
+        with pytest.raises(NotAFileError) as refused:
+            export(fifo, BACKUPS, CONTEXT, overwrite=overwrite)
+        assert refused.value.kind == "FIFO (named pipe)"
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+        assert os.listdir(tmp_path) == ["pipe.out"]  # no temporary file either
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+    def test_a_symlink_to_a_fifo_is_never_replaced(self, tmp_path: Path, export: Any) -> None:
+        os.mkfifo(tmp_path / "pipe")
+        (tmp_path / "link.out").symlink_to(tmp_path / "pipe")
+        with pytest.raises(NotAFileError):
+            export(tmp_path / "link.out", BACKUPS, CONTEXT, overwrite=True)
+        assert (tmp_path / "link.out").is_symlink()
+        assert stat.S_ISFIFO(os.stat(tmp_path / "link.out").st_mode)
+
+    @pytest.mark.skipif(not _ROOT, reason="making a device node needs root")
+    def test_a_character_device_is_never_replaced(self, tmp_path: Path, export: Any) -> None:
+        """A /dev/null of our own (1, 3) in tmp_path: the real one is never put at risk."""
+        device = tmp_path / "null.out"
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        with pytest.raises(NotAFileError) as refused:
+            export(device, BACKUPS, CONTEXT, overwrite=True)
+        assert refused.value.kind == "character device"
+        assert stat.S_ISCHR(os.lstat(device).st_mode)
+        assert write_error_text(refused.value, device) == (
+            f"{device} is a character device, not a file: it is never replaced. "
+            "Choose another name."
+        )
+
+    def test_a_symlink_to_a_regular_file_can_be_overwritten(
+        self, tmp_path: Path, export: Any
+    ) -> None:
+        (tmp_path / "real").write_text("old", encoding="utf-8")
+        (tmp_path / "link.out").symlink_to(tmp_path / "real")
+        export(tmp_path / "link.out", BACKUPS, CONTEXT, overwrite=True)
+        assert "backup-bcdefghijk3" in (tmp_path / "link.out").read_text(encoding="utf-8")
 
     def test_new_file_gets_the_usual_permissions(self, tmp_path: Path, export: Any) -> None:
         path = tmp_path / "backups.out"

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import secrets
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -224,16 +225,51 @@ def export_csv(
     _write_new(Path(path), out.getvalue(), overwrite=overwrite)
 
 
+class NotAFileError(OSError):
+    """The name is taken by something that is not a regular file: a device, a FIFO, a socket.
+
+    Replacing it would turn, say, /dev/full into a regular file (as root), so it never is.
+    """
+
+    def __init__(self, path: Path, kind: str) -> None:
+        super().__init__(errno.EEXIST, f"is a {kind}, not a regular file", str(path))
+        self.kind = kind
+
+
+def _special_kind(mode: int) -> str:
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISFIFO(mode):
+        return "FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def _check_target(path: Path) -> None:
+    """Refuse a name that holds anything but a regular file (or a symlink to one)."""
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    try:
+        mode = os.stat(path).st_mode  # follows a symlink; never opens (a FIFO would block)
+    except OSError:
+        return  # nothing there, or a dangling link: the usual rules apply
+    if not stat.S_ISREG(mode):
+        raise NotAFileError(path, _special_kind(mode))
+
+
 def _write_new(path: Path, text: str, *, overwrite: bool) -> None:
     """Write `text` to a new temporary file beside `path`, then move it into place.
 
     Without `overwrite` the move is os.link, which fails with FileExistsError when `path`
     exists (also if it appeared meanwhile); with it, os.replace. Either way a reader never sees
     a half-written file. The temporary file is created exclusively with the umask's modes.
-    A directory is never a target, even with `overwrite` (IsADirectoryError).
+    Only a regular file is ever replaced: a directory raises IsADirectoryError, a device,
+    FIFO or socket NotAFileError, even with `overwrite`.
     """
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
+    _check_target(path)
     if not overwrite and os.path.lexists(path):
         raise FileExistsError(f"{path} already exists")
     tmp, fd = _create_temp(path)
@@ -311,6 +347,8 @@ def write_error_text(error: OSError, path: Path) -> str:
     code = error.errno
     if isinstance(error, IsADirectoryError):
         return f"{path} is a folder. Add a file name to the path."
+    if isinstance(error, NotAFileError):
+        return f"{path} is a {error.kind}, not a file: it is never replaced. Choose another name."
     if isinstance(error, FileNotFoundError) and not folder.is_dir():
         return f"The folder {folder} does not exist. Fix the path, or create the folder first."
     if isinstance(error, NotADirectoryError):
