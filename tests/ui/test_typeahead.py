@@ -29,6 +29,7 @@ _KEYS: dict[str, tuple[str, str | None]] = {
     "\x1b": ("escape", "\x1b"),
     "\r": ("enter", "\r"),
     "\x10": ("ctrl+p", "\x10"),
+    "\x15": ("ctrl+u", "\x15"),
 }
 
 
@@ -96,6 +97,20 @@ async def test_e_then_letters_in_one_read_type_into_the_file_name(make_app: AppF
         assert app.focused is path
         assert path.value.endswith(".csvqx")
         assert "Enter exports · Esc cancels" in screen_text(app)
+
+
+async def test_ctrl_u_then_a_name_in_one_read_leaves_the_name(make_app: AppFactory) -> None:
+    """Ctrl+U's binding ran after the letters typed behind it, and wiped them too."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportScreen), "the export dialog")
+        await calm(pilot)
+        path = app.screen.query_one("#export-path", Input)
+        burst(app, "\x15new.json")
+        await calm(pilot)
+        await until(pilot, lambda: path.value == "new.json", "the new name")
 
 
 async def test_a_path_typed_after_e_and_esc_in_one_read(make_app: AppFactory) -> None:
