@@ -27,6 +27,7 @@ from tui.backups.clipboard import (
     tmux_doubt,
     tmux_option,
 )
+from tui.backups.filewrite import cancel_writes
 from tui.config import ConfigKeeper, Written, config_path
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
@@ -36,6 +37,9 @@ from tui.timemodes import TimeDisplay, next_time_mode, time_mode_label
 from tui.typeahead import TypeAheadGate
 from tui.widgets import BackupTable
 from tui.widgets.lineage_tree import LineageTree
+
+#: The exit status of a run stopped in the middle of something (Ctrl+C during an export).
+INTERRUPTED = 130
 
 
 class _NoWaitExecutor(ThreadPoolExecutor):
@@ -112,6 +116,8 @@ class HsmBackupsApp(App[str]):
         self.tmux_option: Callable[[str], str | None] = tmux_option
         #: True once exit() was called: keys typed after q open nothing.
         self.closing = False
+        #: Files whose export quitting stopped (nothing was written to them).
+        self.cancelled_exports: list[Path] = []
         self._type_ahead = TypeAheadGate(self, lambda: self.closing)
         self._start_looks(config_file or config_path())
 
@@ -235,8 +241,16 @@ class HsmBackupsApp(App[str]):
         return MainScreen(self.settings, self.source, self.regions)
 
     async def action_quit(self) -> None:
-        """q and Ctrl+C; in pick mode they mean "picked nothing" (status 1)."""
-        if self.settings.pick is not None:
+        """q and Ctrl+C; in pick mode they mean "picked nothing" (status 1).
+
+        Ctrl+C while an export is being written stops it (its temporary file goes at once)
+        and the status says interrupted (130); the command line says so once the screen is
+        restored.
+        """
+        self.cancelled_exports += cancel_writes()
+        if self.cancelled_exports:
+            self.exit(None, return_code=INTERRUPTED)
+        elif self.settings.pick is not None:
             self.exit(None, return_code=1)
         else:
             self.exit()

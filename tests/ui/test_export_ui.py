@@ -485,7 +485,10 @@ async def test_q_in_the_name_is_a_letter_and_on_the_format_closes_the_dialog(
         assert isinstance(app.screen, MainScreen)
 
 
-def _exported_note(app: HsmBackupsApp) -> str:
+async def _exported_note(pilot: Pilot[str]) -> str:
+    """The "Exported" notice (notify posts a message: it may land after the dialog closed)."""
+    app = pilot.app
+    await until(pilot, lambda: any(x.title == "Exported" for x in app._notifications), "notice")
     return str(next(x for x in app._notifications if x.title == "Exported").message)
 
 
@@ -516,7 +519,8 @@ async def test_a_name_and_enter_in_one_burst_write_the_names_format(
             assert json.loads(text)["query"]["count"] > 0
         else:
             assert text.startswith("# hsm-backups export")
-        assert _exported_note(app).endswith(f"({written.upper()})."), _exported_note(app)
+        note = await _exported_note(pilot)
+        assert note.endswith(f"({written.upper()})."), note
         assert dialog.format == written, "the format choice follows the name"
 
 
@@ -533,7 +537,8 @@ async def test_a_name_without_a_known_extension_takes_the_chosen_format(
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
         assert json.loads((tmp_path / "backups.txt").read_text(encoding="utf-8"))["backups"]
-        assert _exported_note(app).endswith("(JSON)."), _exported_note(app)
+        note = await _exported_note(pilot)
+        assert note.endswith("(JSON)."), note
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")

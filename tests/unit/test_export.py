@@ -19,7 +19,6 @@ from tui.backups import Backup, BackupQuery, clean
 from tui.backups.export import (
     CSV_COLUMNS,
     ExportContext,
-    NotAFileError,
     default_export_path,
     export_csv,
     export_json,
@@ -27,6 +26,7 @@ from tui.backups.export import (
     resolve_export_path,
     write_error_text,
 )
+from tui.backups.filewrite import NotAFileError
 
 CREATED = datetime(2026, 11, 20, 3, 0, 5, tzinfo=UTC)
 _ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -13,14 +13,13 @@ import io
 import json
 import math
 import os
-import secrets
-import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tui.backups.filewrite import Cancellation, NotAFileError, write_new
 from tui.backups.models import KNOWN_FIELDS, Backup, BackupQuery
 from tui.backups.sanitize import clean
 
@@ -118,6 +117,7 @@ def export_json(
     context: ExportContext,
     *,
     overwrite: bool = False,
+    cancellation: Cancellation | None = None,
 ) -> None:
     """Write `{"query": {header}, "backups": [records]}` as UTF-8 JSON, rows in the given order.
 
@@ -131,7 +131,7 @@ def export_json(
     )
     body = f"[\n{records}\n  ]" if records else "[]"
     text = '{\n  "query": ' + header.replace("\n", "\n  ") + ',\n  "backups": ' + body + "\n}\n"
-    _write_new(Path(path), text, overwrite=overwrite)
+    write_new(Path(path), text, overwrite=overwrite, cancellation=cancellation)
 
 
 def _guard_formula(cell: str) -> str:
@@ -191,6 +191,7 @@ def export_csv(
     context: ExportContext,
     *,
     overwrite: bool = False,
+    cancellation: Cancellation | None = None,
 ) -> None:
     """Write `#` comment lines (tool, profile, region, filters, shared, sort, local_filter,
     loaded, exported_at, count), then a header row and one row per backup, in the given order,
@@ -222,92 +223,7 @@ def export_csv(
         row = [_guard_formula(cell) for cell in row]
         # A line starting with `#` would be taken for a comment and skipped by the reader.
         (quoted if row[0].startswith("#") else writer).writerow(row)
-    _write_new(Path(path), out.getvalue(), overwrite=overwrite)
-
-
-class NotAFileError(OSError):
-    """The name is taken by something that is not a regular file: a device, a FIFO, a socket.
-
-    Replacing it would turn, say, /dev/full into a regular file (as root), so it never is.
-    """
-
-    def __init__(self, path: Path, kind: str) -> None:
-        super().__init__(errno.EEXIST, f"is a {kind}, not a regular file", str(path))
-        self.kind = kind
-
-
-def _special_kind(mode: int) -> str:
-    if stat.S_ISCHR(mode):
-        return "character device"
-    if stat.S_ISBLK(mode):
-        return "block device"
-    if stat.S_ISFIFO(mode):
-        return "FIFO (named pipe)"
-    if stat.S_ISSOCK(mode):
-        return "socket"
-    return "special file"
-
-
-def _check_target(path: Path) -> None:
-    """Refuse a name that holds anything but a regular file (or a symlink to one)."""
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-    try:
-        mode = os.stat(path).st_mode  # follows a symlink; never opens (a FIFO would block)
-    except OSError:
-        return  # nothing there, or a dangling link: the usual rules apply
-    if not stat.S_ISREG(mode):
-        raise NotAFileError(path, _special_kind(mode))
-
-
-def _write_new(path: Path, text: str, *, overwrite: bool) -> None:
-    """Write `text` to a new temporary file beside `path`, then move it into place.
-
-    Without `overwrite` the move is os.link, which fails with FileExistsError when `path`
-    exists (also if it appeared meanwhile); with it, os.replace. Either way a reader never sees
-    a half-written file. The temporary file is created exclusively with the umask's modes.
-    Only a regular file is ever replaced: a directory raises IsADirectoryError, a device,
-    FIFO or socket NotAFileError, even with `overwrite`.
-    """
-    _check_target(path)
-    if not overwrite and os.path.lexists(path):
-        raise FileExistsError(f"{path} already exists")
-    tmp, fd = _create_temp(path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_exclusive(tmp, path)
-    finally:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-
-
-def _create_temp(path: Path) -> tuple[Path, int]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return tmp, os.open(tmp, flags, 0o666)
-        except FileExistsError:
-            continue
-
-
-def _link_exclusive(tmp: Path, path: Path) -> None:
-    """Move `tmp` to `path` only if `path` does not exist, atomically where hard links work."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise
-    except OSError:
-        # No hard links here (some network and FAT file systems): fall back to an exclusive
-        # create, which is just as safe against overwriting, if not against partial files.
-        with open(path, "xb") as target, open(tmp, "rb") as source:
-            target.write(source.read())
+    write_new(Path(path), out.getvalue(), overwrite=overwrite, cancellation=cancellation)
 
 
 def default_export_path(cwd: Path, fmt: str, now: datetime) -> Path:
