@@ -71,7 +71,7 @@ class Terminal:
         With `stdout`, the app's standard output goes to that file (the screen is drawn on
         stderr, so the app stays visible), as in `x=$(hsm-backups --pick)`; a str is a shell
         redirection as it is (`>&-`, `| true`). `module` runs another launcher of the app
-        (tests/slow_disk.py); `term_name` is the app's TERM.
+        (tests/launcher.py); `term_name` is the app's TERM.
         """
         env = {
             "PATH": os.defpath,

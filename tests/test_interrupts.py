@@ -1,8 +1,9 @@
 """The app in a real terminal (tmux), interrupted: an export stopped by Ctrl+C, SIGTERM or a
-dropped SSH connection (SIGHUP) leaves no temporary file and says it was cancelled.
+dropped SSH connection (SIGHUP) leaves no temporary file and says it was cancelled; a
+suspended app (SIGTSTP, then `fg`) draws its whole screen again.
 
-tests/slow_disk.py runs the app on a disk whose fsync takes 30 s, so the export's temporary
-file is certain to exist when the interruption comes.
+tests/launcher.py (--slow-disk) runs the app on a disk whose fsync takes 30 s, so the export's
+temporary file is certain to exist when the interruption comes.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _exporting(term: Terminal, out: Path) -> tuple[int, Path]:
     """Start the app on the slow disk, export to `out`; (its pid, the temporary file) once
     the temporary file exists."""
     pidfile = out.parent / "app.pid"
-    term.start(str(pidfile), "--demo", module="tests.slow_disk")
+    term.start(str(pidfile), "--slow-disk", "--demo", module="tests.launcher")
     term.wait_for(LOADED, timeout=30)
     term.send("e")
     term.wait_for(r"Enter exports · Esc cancels")
@@ -124,3 +125,29 @@ def test_a_dropped_connection_during_an_export_removes_its_file(
     _until(lambda: _gone(pid), "the app to end")
     assert not temp.exists()
     assert _left_behind(tmp_path) == ["home"]
+
+
+def _drawn(screen: str) -> int:
+    return sum(1 for line in screen.splitlines() if line.strip())
+
+
+def test_the_whole_screen_is_drawn_again_after_suspend_and_resume(
+    term: Terminal, tmp_path: Path
+) -> None:
+    """After SIGTSTP and `fg` the screen stayed blank (2 of 30 lines) until a resize."""
+    pidfile = tmp_path / "app.pid"
+    term.start(str(pidfile), "--demo", module="tests.launcher")
+    before = term.wait_for(LOADED, timeout=30)
+    assert _drawn(before) == term.height
+    pid = int(pidfile.read_text(encoding="ascii"))
+    os.kill(pid, signal.SIGTSTP)
+    _until(lambda: term.display("#{alternate_on}") == "0", "the terminal given back")
+    os.kill(pid, signal.SIGCONT)  # what the shell's `fg` sends
+    _until(lambda: term.display("#{alternate_on}") == "1", "the app's screen again")
+    screen = term.wait_until(lambda s: _drawn(s) == term.height, "every line drawn", timeout=5)
+    lines = screen.splitlines()
+    assert lines[0].startswith(" hsm-backups"), screen
+    assert "q Quit" in lines[-1], screen
+    assert "─ Backups ─" in screen
+    term.send("j")  # and it still answers keys
+    term.wait_until(lambda s: s != screen and _drawn(s) == term.height, "the cursor moved")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import FrameType
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -215,9 +218,9 @@ class HsmBackupsApp(App[str]):
         return screen
 
     def on_mount(self) -> None:
-        asyncio.get_running_loop().set_default_executor(
-            _NoWaitExecutor(max_workers=8, thread_name_prefix="hsm-backups")
-        )
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(_NoWaitExecutor(max_workers=8, thread_name_prefix="hsm-backups"))
+        self._redraw_on_sigcont(loop)
         if self.remembered.pending:
             self._save_config()  # --theme given: remember it
         for problem in self._problems:
@@ -236,6 +239,31 @@ class HsmBackupsApp(App[str]):
         """Every way out (q, Ctrl+C, a pick) closes the door on keys still queued."""
         self.closing = True
         super().exit(result, return_code, message)
+
+    def _redraw_on_sigcont(self, loop: asyncio.AbstractEventLoop) -> None:
+        """After a suspend (SIGTSTP, or SIGSTOP) and `fg`, draw the whole screen again.
+
+        Textual's terminal driver has its own SIGCONT handler, which puts the terminal back in
+        application mode but leaves it blank until something changes (2 of 30 lines drawn).
+        Ours runs it, then only schedules the redraw on the app's loop: a signal handler never
+        touches widgets. Under a driver without one (tests, Windows) nothing is installed.
+        """
+        sigcont = getattr(signal, "SIGCONT", None)
+        if sigcont is None or threading.current_thread() is not threading.main_thread():
+            return
+        driver_handler = signal.getsignal(sigcont)
+        if not callable(driver_handler):
+            return
+
+        def resumed(signum: int, frame: FrameType | None) -> None:
+            driver_handler(signum, frame)
+            loop.call_soon_threadsafe(self._redraw)
+
+        signal.signal(sigcont, resumed)
+
+    def _redraw(self) -> None:
+        """Paint every line again: the terminal may have been cleared under us."""
+        self.refresh(repaint=True, layout=True)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
