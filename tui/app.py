@@ -257,7 +257,8 @@ class HsmBackupsApp(App[str]):
 
         def resumed(signum: int, frame: FrameType | None) -> None:
             driver_handler(signum, frame)
-            loop.call_soon_threadsafe(self._redraw)
+            if not loop.is_closed():  # the app may have ended: nothing to draw then
+                loop.call_soon_threadsafe(self._redraw)
 
         signal.signal(sigcont, resumed)
 
