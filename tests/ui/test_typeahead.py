@@ -164,6 +164,8 @@ async def test_copy_menu_then_t_then_escape_in_one_read(make_app: AppFactory) ->
         ("e\x1b", MainScreen),
         ("e\x1be", ExportScreen),
         ("Y\x1b?", HelpScreen),
+        ("Yt\x1b", MainScreen),
+        ("YY", CopyMenu),
     ],
 )
 async def test_bursts_end_on_the_screen_the_keys_lead_to(
