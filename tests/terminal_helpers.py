@@ -59,23 +59,37 @@ class Terminal:
             raise TerminalError(f"{shlex.join(cmd)} failed: {proc.stderr.strip()}")
         return proc.stdout
 
-    def start(self, *app_args: str, stdout: Path | None = None) -> None:
+    def start(
+        self,
+        *app_args: str,
+        stdout: Path | str | None = None,
+        module: str = "tui",
+        term_name: str = "xterm-256color",
+    ) -> None:
         """Start `python -m tui APP_ARGS` at width x height in a clean environment.
 
         With `stdout`, the app's standard output goes to that file (the screen is drawn on
-        stderr, so the app stays visible), as in `x=$(hsm-backups --pick)`.
+        stderr, so the app stays visible), as in `x=$(hsm-backups --pick)`; a str is a shell
+        redirection as it is (`>&-`, `| true`). `module` runs another launcher of the app
+        (tests/launcher.py); `term_name` is the app's TERM.
         """
         env = {
             "PATH": os.defpath,
             "HOME": str(self.home),
             "LANG": "C.UTF-8",
-            "TERM": "xterm-256color",
+            "TERM": term_name,
             "PS1": "$ ",
         }
-        app = shlex.join([sys.executable, "-m", "tui", *app_args])
-        if stdout is not None:
+        app = shlex.join([sys.executable, "-m", module, *app_args])
+        report = f'echo "{EXIT_MARKER}$?"'
+        if isinstance(stdout, Path):
             app += f" > {shlex.quote(str(stdout))}"
-        script = f'{app}; echo "{EXIT_MARKER}$?"; exec sh -i'
+        elif stdout is not None and stdout.startswith("|"):
+            # The app's own status, not the pipe's last command's (sh has no pipefail).
+            app, report = f"{{ {app}; {report} >&2; }} {stdout}", "true"
+        elif stdout is not None:
+            app += f" {stdout}"
+        script = f"{app}; {report}; exec sh -i"
         command = shlex.join(
             ["env", "-i", *(f"{k}={v}" for k, v in env.items()), "sh", "-c", script]
         )

@@ -8,6 +8,7 @@ terminal modes left behind.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import unicodedata
@@ -287,3 +288,43 @@ def test_leaving_pick_mode_without_a_pick_prints_nothing_and_fails(
     status, _ = term.wait_exit(timeout=10)
     assert status == 1
     assert out.read_text() == ""
+
+
+def test_keys_in_one_read_while_a_dialog_opens_or_the_app_closes(
+    open_terminal: OpenTerminal,
+) -> None:
+    """`qe` in one read crashed with NoMatches '#export-path' (5 of 5); `eq` lost the q."""
+    term = open_terminal(120, 36)
+    term.start("--demo")
+    term.wait_for(LOADED)
+    term.type("eq")  # one send-keys: both bytes in one write to the terminal
+    screen = term.wait_for(r"\.csvq\b")  # the q typed in the file name, as if typed slowly
+    assert "Enter exports · Esc cancels" in screen
+    term.send("Escape")
+    term.wait_gone(r"Enter exports · Esc cancels")
+    term.type("qe")
+    status, _ = term.wait_exit(timeout=10)
+    screen = term.capture()
+    assert status == 0, screen
+    assert "Traceback" not in screen
+    assert "NoMatches" not in screen
+
+
+def test_theme_flag_then_q_sets_a_foreign_config_aside(open_terminal: OpenTerminal) -> None:
+    """`--theme hsm-light` then q replaced an INI file at the config path with our JSON."""
+    term = open_terminal(120, 36)
+    config = term.home / ".config" / "hsm-backups" / "config.json"
+    config.parent.mkdir(parents=True)
+    ini = b"[default]\nregion = eu-west-1\n"
+    config.write_bytes(ini)
+    term.start("--demo", "--theme", "hsm-light")
+    term.wait_for(UI_UP)
+    term.send("q")
+    status, _ = term.wait_exit(timeout=10)
+    assert status == 0, term.capture()
+    (aside,) = config.parent.glob("config.json.bad-*")
+    assert aside.read_bytes() == ini
+    assert json.loads(config.read_text(encoding="utf-8")) == {
+        "theme": "hsm-light",
+        "time_mode": "utc",
+    }

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import os
 import re
+import signal
 import sys
-from collections.abc import Sequence
-from typing import NoReturn
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from tui import __version__
 from tui.backups.commands import PICK_FORMATS
+from tui.backups.filewrite import cancel_writes
 from tui.backups.models import (
     BACKUP_STATES,
     MAX_PAGE_SIZE,
@@ -21,6 +27,9 @@ from tui.backups.models import (
     read_ids,
 )
 from tui.settings import Settings
+
+if TYPE_CHECKING:
+    from tui.app import HsmBackupsApp
 
 _REGION = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d")
 
@@ -241,9 +250,56 @@ def _size_from_stderr() -> None:
     shutil.get_terminal_size = get_terminal_size
 
 
+#: Signals that end the app the way q does, after stopping an export in progress: the SSH
+#: connection dropping (SIGHUP), `kill` (SIGTERM) and an interrupt from outside (SIGINT; the
+#: terminal sends Ctrl+C as a key).
+_ENDING_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGHUP", "SIGTERM", "SIGINT") if hasattr(signal, name)
+)
+
+
+@dataclass
+class _Signalled:
+    """What the ending signals did: which came, and the exports they stopped."""
+
+    signals: list[int] = field(default_factory=list)
+    cancelled: list[Path] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals(app: HsmBackupsApp) -> Iterator[_Signalled]:
+    """While the app runs, an ending signal cancels any export at once (its temporary file
+    goes from the handler itself) and asks the app to exit.
+
+    The handler only schedules the exit on the app's loop (call_soon_threadsafe), it never
+    touches the app's state. Outside the loop (before it starts, after it ends) the signal
+    ends the process straight away, with the same status.
+    """
+    received = _Signalled()
+
+    def ended(signum: int, _frame: object) -> None:
+        received.signals.append(signum)
+        received.cancelled += cancel_writes()  # the files go now; said once the screen is gone
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            os._exit(128 + signum)
+        loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+
+    previous = {signum: signal.signal(signum, ended) for signum in _ENDING_SIGNALS}
+    try:
+        yield received
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hsm-backups` command."""
     settings = settings_from_args(argv)
+    if (problem := terminal_problem(os.environ)) is not None:
+        _say(problem)  # before Textual is imported: nothing is drawn
+        return 2
     if settings.demo:
         from tui.backups.demo_wire import moto_problem
 
@@ -257,21 +313,76 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.app import build_app
 
     app = build_app(settings)
-    picked = app.run()
-    app.remembered.write()  # a theme or time mode chosen just before quitting is not lost
+    with _stopped_by_signals(app) as signalled:
+        picked = app.run()
+    # A theme or time mode chosen just before quitting is not lost; the screen is gone, so
+    # what the user should hear about it goes to stderr.
+    problem = app.remembered.write().problem
+    for said in [*app.remembered.untold(), *([problem] if problem else [])]:
+        _say(said)
     code = app.return_code or 0
+    # The export a signal or Ctrl+C stopped (its temporary file is gone already), and any
+    # still being written now the app has ended: said once the screen is restored.
+    stopped = [*signalled.cancelled, *app.cancelled_exports, *cancel_writes()]
+    for target in dict.fromkeys(stopped):
+        _say(f"the export to {target} was cancelled; nothing written.")
+        code = code or 130
+    if signalled.signals:
+        code = 128 + signalled.signals[0]
     if settings.pick is not None:
         # The screen went to stderr; stdout carries the pick alone, for $(hsm-backups --pick).
         if picked is None:
             code = code or 1
-        else:
-            sys.stdout.write(picked + "\n")
+        elif (problem := print_pick(picked)) is not None:
+            _say(problem)
+            code = 1
     # A worker thread may still sit in a slow AWS call (read timeouts are 20 s, retries
     # several): its answer no longer matters, and the interpreter would otherwise wait for it
     # at exit. The terminal is already restored here; flush and leave at once.
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
     os._exit(code)
+
+
+#: TERM values of terminals that cannot show a full-screen program (no cursor addressing).
+DUMB_TERMS = frozenset({"dumb"})
+
+
+def terminal_problem(environ: Mapping[str, str]) -> str | None:
+    """Why this terminal cannot show the browser, or None. An unset or empty TERM is not
+    taken as dumb: pipes and some CI runners have none, and the app has always run there."""
+    term = environ.get("TERM", "")
+    if term in DUMB_TERMS:
+        return f"this terminal (TERM={term}) cannot show the full-screen browser."
+    return None
+
+
+def _say(line: str) -> None:
+    """One line on stderr, which may be closed or a terminal that hung up: then nothing."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        sys.stderr.write(f"hsm-backups: {line}\n")
+        sys.stderr.flush()
+
+
+def print_pick(text: str) -> str | None:
+    """Print the pick on stdout; None when it got there, else why not, in one line.
+
+    stdout may be closed (`>&-`: Python has no sys.stdout), full (`>/dev/full`), or a pipe
+    whose reader has gone (`| true`). None of that is worth a traceback.
+    """
+    out = sys.stdout
+    if out is None:
+        return "stdout is closed: the picked backup was not printed."
+    try:
+        out.write(text + "\n")
+        out.flush()
+    except BrokenPipeError:
+        return "stdout was closed (broken pipe): the picked backup was not printed."
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return f"could not print the picked backup on stdout ({reason})."
+    return None
 
 
 if __name__ == "__main__":

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import FrameType
 from typing import ClassVar
 
-from textual import on, work
+from rich.console import RenderableType
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -27,15 +31,20 @@ from tui.backups.clipboard import (
     tmux_doubt,
     tmux_option,
 )
-from tui.config import ConfigKeeper, config_path
+from tui.backups.filewrite import cancel_writes
+from tui.config import ConfigKeeper, Written, config_path
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
 from tui.settings import Settings
 from tui.themes import AUTO, MONO, THEMES, choose_theme
 from tui.timemodes import TimeDisplay, next_time_mode, time_mode_label
+from tui.typeahead import TypeAheadGate
 from tui.widgets import BackupTable
 from tui.widgets.lineage_tree import LineageTree
 from tui.widgets.safe import tell
+
+#: The exit status of a run stopped in the middle of something (Ctrl+C during an export).
+INTERRUPTED = 130
 
 
 class _NoWaitExecutor(ThreadPoolExecutor):
@@ -87,10 +96,11 @@ class HsmBackupsApp(App[str]):
     ]
 
     @dataclass
-    class ConfigNotSaved(Message):
-        """Writing the config file failed (a thread found out); the user should know."""
+    class ConfigWritten(Message):
+        """A thread wrote the config file, or failed to, or moved a file that was not ours
+        aside first: the user should know."""
 
-        problem: str
+        written: Written
 
     def __init__(
         self,
@@ -109,6 +119,11 @@ class HsmBackupsApp(App[str]):
         self.environ: Mapping[str, str] = os.environ
         #: Reads a tmux option (tests stand in for tmux).
         self.tmux_option: Callable[[str], str | None] = tmux_option
+        #: True once exit() was called: keys typed after q open nothing.
+        self.closing = False
+        #: Files whose export quitting stopped (nothing was written to them).
+        self.cancelled_exports: list[Path] = []
+        self._type_ahead = TypeAheadGate(self, lambda: self.closing)
         self._start_looks(config_file or config_path())
 
     # ---- looks: theme and time mode, remembered in the config file ------------------------------
@@ -186,12 +201,16 @@ class HsmBackupsApp(App[str]):
     @work(thread=True, group="config", exit_on_error=False, description="save config")
     def _save_config(self) -> None:
         """Write the choices in a thread: a slow home directory never holds up a key press."""
-        if (problem := self.remembered.write()) is not None:
-            self.post_message(self.ConfigNotSaved(problem))
+        written = self.remembered.write()
+        if written.notice is not None or written.problem is not None:
+            self.post_message(self.ConfigWritten(written))
 
-    @on(ConfigNotSaved)
-    def _config_not_saved(self, event: ConfigNotSaved) -> None:
-        tell(self, event.problem, title="Settings not saved", severity="warning")
+    @on(ConfigWritten)
+    def _config_written(self, event: ConfigWritten) -> None:
+        for notice in self.remembered.untold():
+            tell(self, notice, title="Settings", severity="warning", timeout=12)
+        if (problem := event.written.problem) is not None:
+            tell(self, problem, title="Settings not saved", severity="warning")
 
     @property
     def main_screen(self) -> MainScreen:
@@ -201,20 +220,68 @@ class HsmBackupsApp(App[str]):
         return screen
 
     def on_mount(self) -> None:
-        asyncio.get_running_loop().set_default_executor(
-            _NoWaitExecutor(max_workers=8, thread_name_prefix="hsm-backups")
-        )
+        loop = asyncio.get_running_loop()
+        loop.set_default_executor(_NoWaitExecutor(max_workers=8, thread_name_prefix="hsm-backups"))
+        self._redraw_on_sigcont(loop)
         if self.remembered.pending:
             self._save_config()  # --theme given: remember it
         for problem in self._problems:
             tell(self, problem, title="Settings", severity="warning", timeout=8)
 
+    async def on_event(self, event: events.Event) -> None:
+        """Keys typed ahead reach the screen in front (see tui/typeahead.py)."""
+        if isinstance(event, events.Key):
+            await self._type_ahead.dispatch(event, super().on_event)
+        else:
+            await super().on_event(event)
+
+    def exit(
+        self, result: str | None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Every way out (q, Ctrl+C, a pick) closes the door on keys still queued."""
+        self.closing = True
+        super().exit(result, return_code, message)
+
+    def _redraw_on_sigcont(self, loop: asyncio.AbstractEventLoop) -> None:
+        """After a suspend (SIGTSTP, or SIGSTOP) and `fg`, draw the whole screen again.
+
+        Textual's terminal driver has its own SIGCONT handler, which puts the terminal back in
+        application mode but leaves it blank until something changes (2 of 30 lines drawn).
+        Ours runs it, then only schedules the redraw on the app's loop: a signal handler never
+        touches widgets. Under a driver without one (tests, Windows) nothing is installed.
+        """
+        sigcont = getattr(signal, "SIGCONT", None)
+        if sigcont is None or threading.current_thread() is not threading.main_thread():
+            return
+        driver_handler = signal.getsignal(sigcont)
+        if not callable(driver_handler):
+            return
+
+        def resumed(signum: int, frame: FrameType | None) -> None:
+            driver_handler(signum, frame)
+            if not loop.is_closed():  # the app may have ended: nothing to draw then
+                loop.call_soon_threadsafe(self._redraw)
+
+        signal.signal(sigcont, resumed)
+
+    def _redraw(self) -> None:
+        """Paint every line again: the terminal may have been cleared under us."""
+        self.refresh(repaint=True, layout=True)
+
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
 
     async def action_quit(self) -> None:
-        """q and Ctrl+C; in pick mode they mean "picked nothing" (status 1)."""
-        if self.settings.pick is not None:
+        """q and Ctrl+C; in pick mode they mean "picked nothing" (status 1).
+
+        Ctrl+C while an export is being written stops it (its temporary file goes at once)
+        and the status says interrupted (130); the command line says so once the screen is
+        restored.
+        """
+        self.cancelled_exports += cancel_writes()
+        if self.cancelled_exports:
+            self.exit(None, return_code=INTERRUPTED)
+        elif self.settings.pick is not None:
             self.exit(None, return_code=1)
         else:
             self.exit()

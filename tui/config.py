@@ -1,7 +1,9 @@
 """The user's config file: choices remembered between runs (theme, time mode), nothing secret.
 
 Reading and writing never raise: a broken or unwritable file costs the user their saved choices,
-never the app, so both return a message for the status line instead.
+never the app, so both return a message for the status line instead. A file that was not read
+as ours (not JSON, not an object, binary, too big, unreadable) is never written over: before
+the first write it is moved aside, bytes intact, and the user is told where it went.
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import json
 import os
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,13 +50,18 @@ def config_path(environ: Mapping[str, str] | None = None) -> Path:
     return platformdirs.user_config_path(APP_NAME) / "config.json"
 
 
+#: What _read found: no file at all, a file it could not take as JSON (and why), or the JSON.
+_MISSING = object()
+
+
 def _read(path: Path) -> tuple[Any, str | None]:
-    """The parsed JSON, or None and why not; a missing file is normal and not worth a word."""
+    """The parsed JSON, or _MISSING and None (no file: normal, not worth a word), or None and
+    why the file could not be read as JSON."""
     try:
         with path.open("rb") as f:
             raw = f.read(MAX_CONFIG_BYTES + 1)
     except FileNotFoundError:
-        return None, None
+        return _MISSING, None
     except OSError as exc:
         return None, f"Could not read {path} ({exc.strerror or exc}); using defaults"
     if len(raw) > MAX_CONFIG_BYTES:
@@ -72,11 +80,23 @@ def load_config(path: Path) -> tuple[UserConfig, str | None]:
     Never raises. Unknown keys are skipped silently (a newer version may have written them);
     a value of the wrong type is ignored on its own, and so is an unknown time mode.
     """
+    config, problem, _ = _load(path)
+    return config, problem
+
+
+def _load(path: Path) -> tuple[UserConfig, str | None, bool]:
+    """load_config, and whether the file is there but not ours (so must not be written over).
+
+    A regular file that is not a JSON object is not ours; a directory in its place is nothing
+    to move aside (writing there fails on its own, with a message).
+    """
     data, problem = _read(path)
-    if data is None:
-        return UserConfig(), problem
+    if data is _MISSING:
+        return UserConfig(), None, False
+    if problem is not None:
+        return UserConfig(), problem, os.path.isfile(path)
     if not isinstance(data, dict):
-        return UserConfig(), f"{path} does not hold a JSON object; using defaults"
+        return UserConfig(), f"{path} does not hold a JSON object; using defaults", True
     ignored: list[str] = []
     theme = data.get("theme")
     if theme is not None and not (isinstance(theme, str) and theme):
@@ -87,7 +107,27 @@ def load_config(path: Path) -> tuple[UserConfig, str | None]:
         ignored.append(f"time_mode (expected one of {', '.join(TIME_MODES)})")
         time_mode = UserConfig.time_mode
     config = UserConfig(theme=theme, time_mode=time_mode)
-    return config, f"Ignored in {path}: {'; '.join(ignored)}" if ignored else None
+    return config, f"Ignored in {path}: {'; '.join(ignored)}" if ignored else None, False
+
+
+def set_aside(path: Path, now: datetime) -> Path:
+    """Move the file at `path` out of the way, bytes intact: `<name>.bad-<UTC time>` beside it.
+
+    It becomes private (0o600): a file we did not write may hold anything, secrets included.
+    A symlinked config file keeps its link; the file it points at is the one moved. Returns
+    the new path; raises OSError when the file cannot be moved.
+    """
+    target = Path(os.path.realpath(path))
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = target.with_name(f"{target.name}.bad-{stamp}")
+    tries = 1
+    while os.path.lexists(aside):  # set aside twice in one second: keep both
+        tries += 1
+        aside = target.with_name(f"{target.name}.bad-{stamp}-{tries}")
+    os.rename(target, aside)
+    with contextlib.suppress(OSError):  # someone else's file: it keeps its mode
+        os.chmod(aside, 0o600)
+    return aside
 
 
 def save_config(path: Path, config: UserConfig) -> str | None:
@@ -120,20 +160,32 @@ def save_config(path: Path, config: UserConfig) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class Written:
+    """What a write has to tell the user: a file moved aside (`notice`), a failure (`problem`)."""
+
+    notice: str | None = None
+    problem: str | None = None
+
+
 class ConfigKeeper:
     """The user's choices and their file: the app changes them, any thread may write them.
 
     One writer at a time, and each write takes the latest choices, so a slow older write can
-    never land after a newer one. Nothing is written until something changed.
+    never land after a newer one. Nothing is written until something changed, and a file that
+    was not read as ours is moved aside first (once), never written over.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Callable[[], datetime] | None = None) -> None:
         self.path = path
-        config, self.problem = load_config(path)
+        config, self.problem, self._foreign = _load(path)
         #: The choices as they stand (what the next write puts in the file).
         self.config = config
         self._written = config
         self._lock = threading.Lock()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        #: Notices of writes not told to the user yet (see `untold`).
+        self._untold: list[str] = []
 
     @property
     def pending(self) -> bool:
@@ -144,13 +196,36 @@ class ConfigKeeper:
         """Change choices (theme=…, time_mode=…); `write` puts them in the file."""
         self.config = replace(self.config, **changes)  # type: ignore[arg-type]
 
-    def write(self) -> str | None:
-        """Write the current choices unless the file has them; a message if that failed."""
+    def write(self) -> Written:
+        """Write the current choices unless the file has them; what the user should hear."""
         with self._lock:
             config = self.config
             if config == self._written:
-                return None
+                return Written()
+            notice = None
+            if self._foreign:
+                try:
+                    aside = set_aside(self.path, self._clock())
+                except OSError as exc:
+                    reason = exc.strerror or str(exc)
+                    return Written(
+                        problem=f"Did not save settings: {self.path} is not a settings file "
+                        f"of hsm-backups and could not be moved aside ({reason})"
+                    )
+                self._foreign = False
+                notice = (
+                    f"{self.path} was not a settings file of hsm-backups: it was moved to "
+                    f"{aside}, and a fresh one holds your settings."
+                )
+                self._untold.append(notice)
             problem = save_config(self.path, config)
             if problem is None:
                 self._written = config
-            return problem
+            return Written(notice, problem)
+
+    def untold(self) -> list[str]:
+        """The notices not told yet, once each: the app shows them, or, when the write came
+        too late for the screen (a quick q after --theme), the command line prints them."""
+        with self._lock:
+            told, self._untold = self._untold, []
+        return told

@@ -6,6 +6,7 @@ import csv
 import errno
 import json
 import os
+import stat
 import threading
 from pathlib import Path
 from typing import Any
@@ -482,3 +483,85 @@ async def test_q_in_the_name_is_a_letter_and_on_the_format_closes_the_dialog(
         await pilot.pause()
         assert app.is_running, "q closes the dialog, not the app"
         assert isinstance(app.screen, MainScreen)
+
+
+async def _exported_note(pilot: Pilot[str]) -> str:
+    """The "Exported" notice (notify posts a message: it may land after the dialog closed)."""
+    app = pilot.app
+    await until(pilot, lambda: any(x.title == "Exported" for x in app._notifications), "notice")
+    return str(next(x for x in app._notifications if x.title == "Exported").message)
+
+
+@pytest.mark.parametrize(
+    ("name", "chosen", "written"),
+    [("x.json", "csv", "json"), ("x.JSON", "csv", "json"), ("x.csv", "json", "csv")],
+)
+async def test_a_name_and_enter_in_one_burst_write_the_names_format(
+    make_app: AppFactory, tmp_path: Path, name: str, chosen: str, written: str
+) -> None:
+    """`/path/x.json` and Enter in one burst wrote CSV while the notice said "(JSON)" (8 of 8):
+    Enter came before the format choice heard of the name."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        dialog.query_one(f"#export-{chosen}", RadioButton).value = True
+        await pilot.pause()
+        target = tmp_path / name
+        path_input = dialog.query_one("#export-path", Input)
+        # The name and its Enter in the same round, as in one read from the terminal: the
+        # Submitted message is queued right behind the name's Changed.
+        path_input.value = str(target)
+        await path_input.action_submit()
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
+        text = target.read_text(encoding="utf-8")
+        if written == "json":
+            assert json.loads(text)["query"]["count"] > 0
+        else:
+            assert text.startswith("# hsm-backups export")
+        note = await _exported_note(pilot)
+        assert note.endswith(f"({written.upper()})."), note
+        assert dialog.format == written, "the format choice follows the name"
+
+
+async def test_a_name_without_a_known_extension_takes_the_chosen_format(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        dialog.query_one("#export-json", RadioButton).value = True
+        await pilot.pause()
+        dialog.query_one("#export-path", Input).value = str(tmp_path / "backups.txt")
+        await pilot.press("enter")
+        await until(pilot, lambda: not isinstance(app.screen, ExportScreen), "the export")
+        assert json.loads((tmp_path / "backups.txt").read_text(encoding="utf-8"))["backups"]
+        note = await _exported_note(pilot)
+        assert note.endswith("(JSON)."), note
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+async def test_a_fifo_is_refused_by_name_and_never_replaced(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """As root, exporting to /dev/full and answering y made the device a regular file."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        dialog = await _open(pilot)
+        await _type_path(pilot, fifo)
+        await pilot.press("enter")
+        await _answer(pilot)
+        assert dialog.confirming is None, "no overwrite question for a FIFO"
+        assert _message(app) == (
+            f"{fifo} is a FIFO (named pipe), not a file: it is never replaced. "
+            "Choose another name. Nothing was written."
+        )
+        await pilot.press("y")  # no question to answer: a letter in the name
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert os.listdir(tmp_path) == ["pipe.csv"]

@@ -359,3 +359,53 @@ async def test_the_focused_field_has_a_mark_of_its_own_in_every_theme(
             marked = [y for y, line in enumerate(screen_text(app).splitlines()) if line[2] == "┃"]
             top = field.region.y
             assert marked == list(range(top, top + field.region.height)), field.id
+
+
+#: An AWS-style INI file where our JSON should be (HSM_BACKUPS_CONFIG pointed at it).
+_INI = b"[default]\nregion = eu-west-1\ntheme = nord\n"
+
+
+def _set_aside_notes(app: HsmBackupsApp) -> list[str]:
+    return [n.message for n in app._notifications if "was moved to" in n.message]
+
+
+async def test_t_never_writes_over_a_file_that_is_not_ours(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """`t` replaced an INI file at the config path with {"theme": null, …}."""
+    config = _config_file()
+    config.write_bytes(_INI)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await until(pilot, lambda: bool(_set_aside_notes(app)), "the set-aside notice")
+        await pilot.press("t")  # a second write: not told again
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        notes = _set_aside_notes(app)
+    (aside,) = config.parent.glob(f"{config.name}.bad-*")
+    assert aside.read_bytes() == _INI
+    assert aside.stat().st_mode & 0o777 == 0o600
+    assert _saved() == {"theme": None, "time_mode": "relative"}
+    assert len(notes) == 1, notes
+    assert str(config) in notes[0]
+    assert str(aside) in notes[0]
+
+
+async def test_theme_flag_never_writes_over_a_file_that_is_not_ours(
+    make_app: AppFactory,
+) -> None:
+    """`--theme hsm-light` then q wrote over it too (the flag is saved at start)."""
+    config = _config_file()
+    config.write_bytes(b"\x00\x01binary\xff")
+    app = make_app(theme=LIGHT)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: bool(_set_aside_notes(app)), "the set-aside notice")
+        await pilot.press("q")
+    (aside,) = config.parent.glob(f"{config.name}.bad-*")
+    assert aside.read_bytes() == b"\x00\x01binary\xff"
+    assert _saved() == {"theme": LIGHT, "time_mode": "utc"}
+    assert len(_set_aside_notes(app)) == 1

@@ -5,11 +5,20 @@ from __future__ import annotations
 import json
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tui.config import CONFIG_ENV, UserConfig, config_path, load_config, save_config
+from tui.config import (
+    CONFIG_ENV,
+    ConfigKeeper,
+    UserConfig,
+    Written,
+    config_path,
+    load_config,
+    save_config,
+)
 
 _ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 needs_permissions = pytest.mark.skipif(_ROOT, reason="root ignores file permissions")
@@ -171,3 +180,128 @@ class TestSaving:
         assert save_config(link, UserConfig(theme="nord")) is None
         assert link.is_symlink()
         assert load_config(real)[0] == UserConfig(theme="nord")
+
+
+#: Files that are not a config file of ours, as a user may have them at the config path.
+FOREIGN = {
+    "ini": b"[default]\ntheme = nord\n",
+    "over 64 KiB": b'{"theme": "nord", "pad": "' + b"x" * (64 * 1024) + b'"}',
+    "binary": bytes(range(256)),
+    "json array": b'["nord", "utc"]',
+    "typo": b'{"theme": "nord",, "time_mode": "local"}\n',
+    "json null": b"null",
+}
+
+
+class TestForeignFiles:
+    """A file not read as ours is moved aside before the first write, never written over."""
+
+    NOW = datetime(2026, 12, 8, 3, 4, 5, tzinfo=UTC)
+
+    def _keeper(self, path: Path) -> ConfigKeeper:
+        return ConfigKeeper(path, clock=lambda: self.NOW)
+
+    @pytest.mark.parametrize("content", FOREIGN.values(), ids=FOREIGN.keys())
+    def test_set_aside_with_its_bytes_and_a_fresh_file_written(
+        self, tmp_path: Path, content: bytes
+    ) -> None:
+        path = tmp_path / "config.json"
+        path.write_bytes(content)
+        keeper = self._keeper(path)
+        assert keeper.problem is not None  # told at start: using defaults
+        keeper.change(time_mode="local")
+        written = keeper.write()
+        aside = tmp_path / "config.json.bad-20261208T030405Z"
+        assert aside.read_bytes() == content
+        assert json.loads(path.read_text(encoding="utf-8")) == {
+            "theme": None,
+            "time_mode": "local",
+        }
+        assert written.problem is None
+        assert written.notice is not None
+        assert str(path) in written.notice
+        assert str(aside) in written.notice
+        if os.name == "posix":
+            assert aside.stat().st_mode & 0o777 == 0o600
+        assert keeper.untold() == [written.notice]
+
+        keeper.change(time_mode="relative")  # told once: the next write is an ordinary one
+        assert keeper.write() == Written()
+        assert keeper.untold() == []
+        assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, aside.name]
+        assert load_config(path) == (UserConfig(time_mode="relative"), None)
+
+    def test_nothing_is_moved_while_nothing_is_written(self, tmp_path: Path) -> None:
+        path = tmp_path / "config.json"
+        path.write_bytes(FOREIGN["ini"])
+        keeper = self._keeper(path)
+        assert keeper.write() == Written()
+        assert path.read_bytes() == FOREIGN["ini"]
+        assert [p.name for p in tmp_path.iterdir()] == ["config.json"]
+
+    def test_our_file_with_a_wrong_value_is_ours(self, tmp_path: Path) -> None:
+        """A value of the wrong type in our own object is ignored and replaced, not set aside."""
+        path = _write(tmp_path / "config.json", '{"theme": 3, "time_mode": "local"}')
+        keeper = self._keeper(path)
+        keeper.change(theme="nord")
+        assert keeper.write() == Written()
+        assert [p.name for p in tmp_path.iterdir()] == ["config.json"]
+
+    def test_set_aside_twice_in_one_second_keeps_both(self, tmp_path: Path) -> None:
+        path = tmp_path / "config.json"
+        for content in (FOREIGN["ini"], FOREIGN["binary"]):
+            path.write_bytes(content)
+            keeper = self._keeper(path)
+            keeper.change(time_mode="local")
+            assert keeper.write().notice is not None
+        stamp = "config.json.bad-20261208T030405Z"
+        assert (tmp_path / stamp).read_bytes() == FOREIGN["ini"]
+        assert (tmp_path / f"{stamp}-2").read_bytes() == FOREIGN["binary"]
+
+    @pytest.mark.skipif(os.name != "posix", reason="symlinks need privileges on Windows")
+    def test_a_symlinked_foreign_file_is_moved_and_the_link_kept(self, tmp_path: Path) -> None:
+        dotfiles = tmp_path / "dotfiles"
+        dotfiles.mkdir()
+        real = dotfiles / "hsm.json"
+        real.write_bytes(FOREIGN["ini"])
+        link = tmp_path / "config.json"
+        link.symlink_to(real)
+        keeper = self._keeper(link)
+        keeper.change(time_mode="local")
+        assert keeper.write().notice is not None
+        assert (dotfiles / "hsm.json.bad-20261208T030405Z").read_bytes() == FOREIGN["ini"]
+        assert link.is_symlink()
+        assert load_config(link)[0] == UserConfig(time_mode="local")
+
+    @needs_permissions
+    def test_an_unreadable_file_is_moved_aside_not_overwritten(self, tmp_path: Path) -> None:
+        path = tmp_path / "config.json"
+        path.write_bytes(b'{"theme": "nord"}')
+        path.chmod(0o000)
+        keeper = self._keeper(path)
+        keeper.change(time_mode="local")
+        assert keeper.write().notice is not None
+        aside = tmp_path / "config.json.bad-20261208T030405Z"
+        aside.chmod(0o600)
+        assert aside.read_bytes() == b'{"theme": "nord"}'
+
+    def test_a_file_that_cannot_be_moved_is_left_alone_and_nothing_saved(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A read-only folder (root ignores modes, so the refusal is made here)."""
+        path = tmp_path / "config.json"
+        path.write_bytes(FOREIGN["ini"])
+
+        def refuse(src: object, dst: object) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(os, "rename", refuse)
+        keeper = self._keeper(path)
+        keeper.change(time_mode="local")
+        written = keeper.write()
+        assert written.notice is None
+        assert written.problem is not None
+        assert str(path) in written.problem
+        assert "Permission denied" in written.problem
+        assert path.read_bytes() == FOREIGN["ini"]
+        assert [p.name for p in tmp_path.iterdir()] == ["config.json"]

@@ -6,6 +6,7 @@ import csv
 import errno
 import json
 import os
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -21,11 +22,14 @@ from tui.backups.export import (
     default_export_path,
     export_csv,
     export_json,
+    format_for_path,
     resolve_export_path,
     write_error_text,
 )
+from tui.backups.filewrite import NotAFileError
 
 CREATED = datetime(2026, 11, 20, 3, 0, 5, tzinfo=UTC)
+_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ARN = "arn:aws:cloudhsm:us-east-1:123456789012:backup/"
 
 FULL = Backup.from_api(
@@ -337,6 +341,49 @@ class TestNeverClobber:
         assert os.listdir(tmp_path / "dir") == []
         assert os.listdir(tmp_path) == ["dir"]
 
+    @pytest.mark.parametrize("overwrite", [False, True], ids=["asked", "overwrite"])
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+    def test_a_fifo_is_never_replaced(self, tmp_path: Path, export: Any, overwrite: bool) -> None:
+        """As root, "Overwrite" turned /dev/full into a regular file; a FIFO shows the same."""
+        fifo = tmp_path / "pipe.out"
+        os.mkfifo(fifo)
+        with pytest.raises(NotAFileError) as refused:
+            export(fifo, BACKUPS, CONTEXT, overwrite=overwrite)
+        assert refused.value.kind == "FIFO (named pipe)"
+        assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+        assert os.listdir(tmp_path) == ["pipe.out"]  # no temporary file either
+
+    @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+    def test_a_symlink_to_a_fifo_is_never_replaced(self, tmp_path: Path, export: Any) -> None:
+        os.mkfifo(tmp_path / "pipe")
+        (tmp_path / "link.out").symlink_to(tmp_path / "pipe")
+        with pytest.raises(NotAFileError):
+            export(tmp_path / "link.out", BACKUPS, CONTEXT, overwrite=True)
+        assert (tmp_path / "link.out").is_symlink()
+        assert stat.S_ISFIFO(os.stat(tmp_path / "link.out").st_mode)
+
+    @pytest.mark.skipif(not _ROOT, reason="making a device node needs root")
+    def test_a_character_device_is_never_replaced(self, tmp_path: Path, export: Any) -> None:
+        """A /dev/null of our own (1, 3) in tmp_path: the real one is never put at risk."""
+        device = tmp_path / "null.out"
+        os.mknod(device, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+        with pytest.raises(NotAFileError) as refused:
+            export(device, BACKUPS, CONTEXT, overwrite=True)
+        assert refused.value.kind == "character device"
+        assert stat.S_ISCHR(os.lstat(device).st_mode)
+        assert write_error_text(refused.value, device) == (
+            f"{device} is a character device, not a file: it is never replaced. "
+            "Choose another name."
+        )
+
+    def test_a_symlink_to_a_regular_file_can_be_overwritten(
+        self, tmp_path: Path, export: Any
+    ) -> None:
+        (tmp_path / "real").write_text("old", encoding="utf-8")
+        (tmp_path / "link.out").symlink_to(tmp_path / "real")
+        export(tmp_path / "link.out", BACKUPS, CONTEXT, overwrite=True)
+        assert "backup-bcdefghijk3" in (tmp_path / "link.out").read_text(encoding="utf-8")
+
     def test_new_file_gets_the_usual_permissions(self, tmp_path: Path, export: Any) -> None:
         path = tmp_path / "backups.out"
         export(path, [FULL], CONTEXT)
@@ -411,3 +458,17 @@ def test_json_layout_is_an_indented_header_and_one_line_per_backup(tmp_path: Pat
         clean(b.backup_id) for b in BACKUPS
     ]
     assert lines[start + 1 + len(BACKUPS) :] == ["  ]", "}"]
+
+
+@pytest.mark.parametrize(
+    ("name", "chosen", "fmt"),
+    [
+        ("x.json", "csv", "json"),
+        ("x.CSV", "json", "csv"),
+        ("x.txt", "json", "json"),
+        ("x", "csv", "csv"),
+        ("x.json.bak", "csv", "csv"),
+    ],
+)
+def test_the_names_extension_decides_the_format(name: str, chosen: str, fmt: str) -> None:
+    assert format_for_path(Path("/tmp") / name, chosen) == fmt

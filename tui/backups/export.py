@@ -13,13 +13,13 @@ import io
 import json
 import math
 import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from tui.backups.filewrite import Cancellation, NotAFileError, write_new
 from tui.backups.models import KNOWN_FIELDS, Backup, BackupQuery
 from tui.backups.sanitize import clean
 
@@ -117,6 +117,7 @@ def export_json(
     context: ExportContext,
     *,
     overwrite: bool = False,
+    cancellation: Cancellation | None = None,
 ) -> None:
     """Write `{"query": {header}, "backups": [records]}` as UTF-8 JSON, rows in the given order.
 
@@ -130,7 +131,7 @@ def export_json(
     )
     body = f"[\n{records}\n  ]" if records else "[]"
     text = '{\n  "query": ' + header.replace("\n", "\n  ") + ',\n  "backups": ' + body + "\n}\n"
-    _write_new(Path(path), text, overwrite=overwrite)
+    write_new(Path(path), text, overwrite=overwrite, cancellation=cancellation)
 
 
 def _guard_formula(cell: str) -> str:
@@ -193,6 +194,7 @@ def export_csv(
     context: ExportContext,
     *,
     overwrite: bool = False,
+    cancellation: Cancellation | None = None,
 ) -> None:
     """Write `#` comment lines (tool, profile, region, filters, shared, sort, local_filter,
     loaded, exported_at, count), then a header row and one row per backup, in the given order,
@@ -224,57 +226,7 @@ def export_csv(
         row = [_guard_formula(cell) for cell in row]
         # A line starting with `#` would be taken for a comment and skipped by the reader.
         (quoted if row[0].startswith("#") else writer).writerow(row)
-    _write_new(Path(path), out.getvalue(), overwrite=overwrite)
-
-
-def _write_new(path: Path, text: str, *, overwrite: bool) -> None:
-    """Write `text` to a new temporary file beside `path`, then move it into place.
-
-    Without `overwrite` the move is os.link, which fails with FileExistsError when `path`
-    exists (also if it appeared meanwhile); with it, os.replace. Either way a reader never sees
-    a half-written file. The temporary file is created exclusively with the umask's modes.
-    A directory is never a target, even with `overwrite` (IsADirectoryError).
-    """
-    if path.is_dir():
-        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
-    if not overwrite and os.path.lexists(path):
-        raise FileExistsError(f"{path} already exists")
-    tmp, fd = _create_temp(path)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            _link_exclusive(tmp, path)
-    finally:
-        if os.path.lexists(tmp):
-            os.unlink(tmp)
-
-
-def _create_temp(path: Path) -> tuple[Path, int]:
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    while True:
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return tmp, os.open(tmp, flags, 0o666)
-        except FileExistsError:
-            continue
-
-
-def _link_exclusive(tmp: Path, path: Path) -> None:
-    """Move `tmp` to `path` only if `path` does not exist, atomically where hard links work."""
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        raise
-    except OSError:
-        # No hard links here (some network and FAT file systems): fall back to an exclusive
-        # create, which is just as safe against overwriting, if not against partial files.
-        with open(path, "xb") as target, open(tmp, "rb") as source:
-            target.write(source.read())
+    write_new(Path(path), out.getvalue(), overwrite=overwrite, cancellation=cancellation)
 
 
 def default_export_path(cwd: Path, fmt: str, now: datetime) -> Path:
@@ -284,6 +236,13 @@ def default_export_path(cwd: Path, fmt: str, now: datetime) -> Path:
         raise ValueError(f"unknown export format {fmt!r}: expected one of {EXPORT_FORMATS}")
     when = now.astimezone(UTC) if now.tzinfo is not None else now
     return cwd / f"{TOOL_NAME}-{when:%Y%m%d-%H%M%S}.{ext}"
+
+
+def format_for_path(path: Path, chosen: str) -> str:
+    """The format to write `path` in: its extension's (.csv, .json) when it has one, else
+    `chosen`. A file named x.json is JSON whatever the format choice showed when Enter came."""
+    suffix = path.suffix.lower().lstrip(".")
+    return suffix if suffix in EXPORT_FORMATS else chosen
 
 
 def resolve_export_path(text: str, cwd: Path) -> Path:
@@ -307,6 +266,8 @@ def write_error_text(error: OSError, path: Path) -> str:
     code = error.errno
     if isinstance(error, IsADirectoryError):
         return f"{path} is a folder. Add a file name to the path."
+    if isinstance(error, NotAFileError):
+        return f"{path} is a {error.kind}, not a file: it is never replaced. Choose another name."
     if isinstance(error, FileNotFoundError) and not folder.is_dir():
         return f"The folder {folder} does not exist. Fix the path, or create the folder first."
     if isinstance(error, NotADirectoryError):

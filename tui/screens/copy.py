@@ -140,7 +140,8 @@ class CopyMenu(ModalScreen[tuple[CopyChoice, bool] | None]):
         self.dismiss((self.choices[event.option_index], False))
 
     def action_show_text(self) -> None:
-        index = self.query_one(OptionList).highlighted
+        options = next(self.query(OptionList).results(), None)  # none before compose
+        index = None if options is None else options.highlighted
         if index is not None:
             self.dismiss((self.choices[index], True))
 
@@ -257,9 +258,14 @@ class CopyText(ModalScreen[None]):
             self.call_after_refresh(self._note_wide_lines)
 
     def _note_wide_lines(self) -> None:
+        """After a refresh, which may come after Esc closed the view: then nothing to do."""
+        if not self.is_attached:
+            return
+        view, note = self.query("#copy-text"), self.query("#copy-note")
+        if not view or not note:
+            return
         widest = max((cell_len(line) for line in self.text.split("\n")), default=0)
-        view = self.query_one("#copy-text").content_region.width
-        self.query_one("#copy-note").display = widest > view
+        note.first().display = widest > view.first().content_region.width
 
     def action_close(self) -> None:
         self.dismiss(None)

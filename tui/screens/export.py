@@ -28,9 +28,11 @@ from tui.backups.export import (
     default_export_path,
     export_csv,
     export_json,
+    format_for_path,
     resolve_export_path,
     write_error_text,
 )
+from tui.backups.filewrite import Cancellation, WriteCancelled
 from tui.timefmt import Clock
 from tui.widgets.marks import Choice
 from tui.widgets.safe import safe, tell
@@ -160,8 +162,9 @@ class ExportScreen(ModalScreen[Path | None]):
         #: The file that exists and awaits a yes or no, None when not asking.
         self.confirming: Path | None = None
         self.writing = False
-        #: The file being written (or last tried).
+        #: The file being written (or last tried), and in which format.
         self.target: Path | None = None
+        self.target_format = self.format
 
     def compose(self) -> ComposeResult:
         noun = "backup" if len(self.rows) == 1 else "backups"
@@ -185,7 +188,10 @@ class ExportScreen(ModalScreen[Path | None]):
                 yield Button("Keep it (n)", id="export-keep", compact=True)
 
     def on_mount(self) -> None:
-        path_input = self.query_one("#export-path", Input)
+        inputs = self.query("#export-path").results(Input)
+        path_input = next(inputs, None)
+        if path_input is None:  # pushed while the app was closing: nothing was composed
+            return
         path_input.cursor_position = len(path_input.value)
         self.set_focus(path_input)  # AUTO_FOCUS is skipped while the terminal is unfocused
 
@@ -297,23 +303,42 @@ class ExportScreen(ModalScreen[Path | None]):
             return
         if overwrite and path != self.confirming:
             return  # the question was about another name
+        # The name's extension decides, and the choice follows it: when the name and Enter
+        # arrive in one burst, Enter is handled before the choice has heard of the name.
+        fmt = format_for_path(path, self.format)
+        if fmt != self.format:
+            self.format = fmt
+            self.query_one(f"#export-{fmt}", RadioButton).value = True
         self._ask(None)
         self.target = path
+        self.target_format = fmt
         self._busy(True)
-        self._say(f"Writing {len(self.rows)} backups to {path}…")
+        self._say(f"Writing {len(self.rows)} backups to {path} ({fmt.upper()})…")
         context = replace(self.context, exported_at=self.clock().replace(microsecond=0))
-        self._write(path, self.format, context, overwrite)
+        # Made here, before the thread starts: quitting (Ctrl+C) or a signal cancels the write
+        # through it, and its temporary file goes, whatever the thread is doing.
+        cancellation = Cancellation(path)
+        self._write(path, fmt, context, overwrite, cancellation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="export")
-    def _write(self, path: Path, fmt: str, context: ExportContext, overwrite: bool) -> Path:
+    def _write(
+        self,
+        path: Path,
+        fmt: str,
+        context: ExportContext,
+        overwrite: bool,
+        cancellation: Cancellation,
+    ) -> Path:
         """Runs in a thread: a big export must not freeze the screen."""
         writer = export_json if fmt == "json" else export_csv
         try:
-            writer(path, self.rows, context, overwrite=overwrite)
-        except FileExistsError:
+            writer(path, self.rows, context, overwrite=overwrite, cancellation=cancellation)
+        except (FileExistsError, WriteCancelled):
             raise
         except OSError as exc:
             raise ExportFailed(write_error_text(exc, path)) from exc
+        finally:
+            cancellation.close()  # ended, one way or another: nothing left to cancel
         return Path(os.path.abspath(path))
 
     @on(Worker.StateChanged)
@@ -321,6 +346,8 @@ class ExportScreen(ModalScreen[Path | None]):
         worker = event.worker
         if worker.group != "export" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
+        if isinstance(worker.error, WriteCancelled) or not self.is_attached:
+            return  # the app is quitting, and says so on the way out
         self._busy(False)
         path = self.target
         assert path is not None
@@ -328,7 +355,7 @@ class ExportScreen(ModalScreen[Path | None]):
             done = worker.result
             assert isinstance(done, Path)
             noun = "backup" if len(self.rows) == 1 else "backups"
-            kind = self.format.upper()
+            kind = self.target_format.upper()  # what was written, not what is chosen now
             tell(
                 self.app,
                 clean(f"{len(self.rows)} {noun} written to {short_path(done)} ({kind})."),
