@@ -544,8 +544,16 @@ async def test_a_again_stops_loading_all_after_the_call_in_flight(
         await pilot.pause(0.2)
         assert len(wire.calls) == calls, "nothing more is fetched once stopped"
         assert not main.listing.done
-        assert len(main.table.rows) < len(_ids(world))
+        loaded = len(main.table.rows)
+        assert loaded < len(_ids(world))
         assert "more available" in main.status.plain
+        assert f"{loaded} loaded" in main.status.plain
+        # One number: the toast counts the rows the call in flight brought too (it said 115
+        # while the status line said 120).
+        told = [
+            str(n.message) for n in app._notifications if "Stopped loading all" in str(n.message)
+        ]
+        assert told == [f"Stopped loading all: {loaded} loaded."]
 
 
 async def test_every_painted_row_is_the_row_it_stands_for_after_filter_changes(

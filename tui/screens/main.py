@@ -148,6 +148,8 @@ class MainScreen(Screen[None]):
         self.status = Text()
         #: A: fetch page after page until the end, an error, A again or a new query.
         self.loading_all = False
+        #: A again stopped loading all while a call was in flight: its toast waits for it.
+        self._stopping = False
         #: Set to stop the worker that loads all once its call in flight returns.
         self._stop_run = threading.Event()
         #: Pages back while loading all, not yet applied (see _hold).
@@ -220,6 +222,7 @@ class MainScreen(Screen[None]):
         self.listing = Listing(query)
         self.error = None
         self._stop_loading_all()
+        self._stopping = False
         self._take_held()  # pages of the old query: dropped
         self._return_to = None
         self.watcher.reset()
@@ -309,6 +312,8 @@ class MainScreen(Screen[None]):
         if self.error is not None:
             return  # a page before this one failed (a paging loop): nothing more is applied
         keep_going = self._apply([*held, event.page])
+        if self._stopping:
+            self._say_stopped()  # after A again: the rows the stopped run brought are counted
         if self.error is not None:
             return
         if keep_going or self.loading_all or self._wants_more() or self._return_to is not None:
@@ -436,6 +441,7 @@ class MainScreen(Screen[None]):
     def _page_failed(self, event: PageFailed) -> None:
         if not self._landed(event.generation):
             return
+        self._stopping = False  # the error says what happened; no count toast after it
         if held := self._take_held():
             self._apply(held)  # every page before the failure is shown
         if self.error is not None:
@@ -711,7 +717,10 @@ class MainScreen(Screen[None]):
         """
         if self.loading_all:
             self._stop_loading_all()
-            tell(self, f"Stopped loading all: {len(self.table.all_rows)} loaded.", timeout=3)
+            if self.in_flight is None:
+                self._say_stopped()
+            else:  # the count is told once the call in flight is in: one number, as the status
+                self._stopping = True
             self.show_status()
             return
         if self.listing.done:
@@ -721,6 +730,10 @@ class MainScreen(Screen[None]):
         if self.error is not None and self.error.retryable and self.table.all_rows:
             self.error = None
         self.fetch_next()
+
+    def _say_stopped(self) -> None:
+        self._stopping = False
+        tell(self, f"Stopped loading all: {len(self.table.all_rows)} loaded.", timeout=3)
 
     def _current_or_say(self, doing: str) -> Backup | None:
         """The cursor's backup; with none (no row matches), say so rather than do nothing."""
