@@ -683,3 +683,34 @@ async def test_a_state_box_shows_its_mark_only_when_ticked(make_app: AppFactory)
         await settle(pilot)
         assert "X" in box_of("READY")
         assert "X" not in box_of("DELETED")
+
+
+async def test_r_keeps_the_rows_marked_as_refreshing_until_the_fresh_page_lands(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    """At 1 s latency r left an empty table, the detail on its top row, for seconds."""
+    app = make_app(page_size=50)
+    async with app.run_test(size=(120, 36)) as pilot:
+        main = await settle(pilot)
+        for _ in range(7):
+            await pilot.press("j")
+        await settle(pilot)
+        before = [b.backup_id for b in main.table.rows]
+        on = main.table.current
+        assert on is not None
+        wire.hold = True
+        await pilot.press("r")
+        await until(pilot, lambda: wire.waiting == 1, "the fresh first page in flight")
+        await pilot.pause()
+        assert [b.backup_id for b in main.table.rows] == before, "the rows from before stay"
+        assert main.table.current is not None
+        assert main.table.current.backup_id == on.backup_id
+        top = screen_text(app).splitlines()[0]
+        assert "refreshing" in top
+        assert on.backup_id in screen_text(app)
+        wire.release()
+        await settle(pilot)
+        assert "refreshing" not in screen_text(app).splitlines()[0]
+        assert [b.backup_id for b in main.table.rows] == _ids(world)[:50]
+        assert main.table.current is not None
+        assert main.table.current.backup_id == on.backup_id, "the cursor is back on its backup"

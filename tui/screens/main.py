@@ -150,6 +150,8 @@ class MainScreen(Screen[None]):
         self.loading_all = False
         #: A again stopped loading all while a call was in flight: its toast waits for it.
         self._stopping = False
+        #: r: the rows shown are the ones from before, until the first fresh page lands.
+        self._refreshing = False
         #: Set to stop the worker that loads all once its call in flight returns.
         self._stop_run = threading.Event()
         #: Pages back while loading all, not yet applied (see _hold).
@@ -211,12 +213,15 @@ class MainScreen(Screen[None]):
         """True while a call is in flight, for this query or a stale one we wait out."""
         return self.in_flight is not None
 
-    def start(self, query: BackupQuery) -> None:
+    def start(self, query: BackupQuery, *, keep_rows: bool = False) -> None:
         """Begin `query` from its first page; anything still in flight becomes stale.
 
         Never a second call alongside a stale one: pressing r five times during a slow load
-        must not put five calls on the wire (and invite throttling).
+        must not put five calls on the wire (and invite throttling). With `keep_rows` (r), the
+        rows shown stay, marked as refreshing, until the first fresh page replaces them: at
+        a second of latency an empty table is a long stare.
         """
+        keep_rows = keep_rows and bool(self.table.all_rows)
         self.generation += 1
         self.backup_query = query
         self.listing = Listing(query)
@@ -226,7 +231,10 @@ class MainScreen(Screen[None]):
         self._take_held()  # pages of the old query: dropped
         self._return_to = None
         self.watcher.reset()
-        self.table.clear()
+        self._refreshing = keep_rows
+        self.table.set_class(keep_rows, "-refreshing")
+        if not keep_rows:
+            self.table.clear()
         self.table.set_message(safe(f"Loading backups in {query.region or 'the default region'}…"))
         self.fetch_next()
 
@@ -365,6 +373,10 @@ class MainScreen(Screen[None]):
                 appended = []
                 self.replace_rows(update.replaced)
             keep_going = update.keep_going
+        if self._refreshing:  # the first fresh page: it replaces the rows from before
+            self._refreshing = False
+            self.table.set_class(False, "-refreshing")
+            self.table.clear()
         first = not self.table.all_rows
         self.table.append(appended)
         self.watcher.rows_changed(appended)
@@ -504,6 +516,8 @@ class MainScreen(Screen[None]):
             loading_all=self.loading_all,
         )
         status, trailer = status_line(state)
+        if self._refreshing:
+            status = Text.assemble(("refreshing: the rows from before", "bold"), " · ", status)
         if watching := self.watcher.status(narrow=self.has_class("-narrow")):
             status.append(" · ")
             status.append_text(watching)
@@ -595,7 +609,7 @@ class MainScreen(Screen[None]):
         current, loaded = self.table.current, len(self.table.all_rows)
         self.clusters.clear()
         self.detail.forget()
-        self.start(self.backup_query)
+        self.start(self.backup_query, keep_rows=True)
         if current is not None:
             # Back to the same backup once it is loaded again: it was within the first
             # `loaded` rows, so paging goes on (only) that far to find it.
