@@ -168,6 +168,71 @@ async def test_selecting_a_lineage_node_jumps_to_its_region(
         assert f"BackupId         {b0}" in main.detail.query_one(DetailView).plain
 
 
+def _where(main: MainScreen) -> tuple[str | None, tuple[str, ...]]:
+    return main.backup_query.region, main.backup_query.backup_ids
+
+
+async def test_backspace_goes_back_after_a_jump_and_brackets_walk_the_trail(
+    make_app: AppFactory, world: DemoWorld
+) -> None:
+    """A jump along the lineage went one way only: the previous place is one key away."""
+    (r0, b0), _, (r2, b2) = world.landmarks["chain"]
+    app = make_app(region=r2, page_size=50)
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        index = next(i for i, b in enumerate(main.table.rows) if b.backup_id == b2)
+        main.table.move_cursor(index)
+        await until(pilot, lambda: main.detail.key in main.detail.chains, "the chain walk")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        tree = main.query_one(LineageTree)
+        tree.focus()
+        await pilot.pause()
+        tree.move_cursor(tree.root.children[0])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _where(main) == (r0, (b0,))
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert _where(main) == (r2, ())
+        assert app.screen.query_one("#backup-ids", Input).value == ""
+        assert main.table.current is not None
+        assert main.table.current.backup_id == b2, "the cursor is back on the backup it was on"
+        assert r2 in screen_text(app).splitlines()[0]
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert _where(main) == (r0, (b0,))
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert main.backup_query.region == r2
+        await pilot.press("left_square_bracket")  # the start of the trail: said, nothing moves
+        await settle(pilot)
+        assert main.backup_query.region == r2
+        assert any("Nothing to go back to" in str(n.message) for n in app._notifications)
+
+
+async def test_a_node_in_a_denied_region_says_why_instead_of_jumping(
+    make_app: AppFactory, world: DemoWorld, wire: Wire
+) -> None:
+    ((region, backup_id),) = world.landmarks["copy_from_denied_region"]
+    app = make_app(region=region, query=BackupQuery(backup_ids=(backup_id,)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await _open(app, pilot)
+        tree = main.query_one(LineageTree)
+        tree.focus()
+        await pilot.pause()
+        tree.move_cursor(tree.root.children[0])
+        calls = len(wire.calls)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main.backup_query.region == region, "no jump into a region known to refuse"
+        assert len(wire.calls) == calls
+        assert any(
+            "Not going there: access is denied in" in str(n.message) for n in app._notifications
+        )
+
+
 async def test_expiry_is_shown_and_the_countdown_moves_with_the_clock(
     make_app: AppFactory, world: DemoWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -58,6 +58,9 @@ _NAMES = {
     "down": "↓",
     "left": "←",
     "right": "→",
+    "backspace": "Backspace",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
 }
 
 

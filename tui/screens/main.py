@@ -39,7 +39,8 @@ from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, 
 from tui.screens.copy import CopyChoice, CopyMenu, CopyText, copy_choices
 from tui.screens.panels import DetailPanel
 from tui.screens.status import ListingState, status_line
-from tui.screens.switching import way_back
+from tui.screens.switching import apply_query, way_back
+from tui.screens.trail import Place, Trail
 from tui.screens.watcher import Watcher
 from tui.settings import Settings
 from tui.widgets import BackupDetail, BackupTable, FilterSidebar
@@ -96,6 +97,17 @@ class MainScreen(Screen[None]):
             id="main.export",
         ),
         Binding("P", "switch_profile", "Switch AWS profile…", show=False, id="main.profile"),
+        Binding(
+            "backspace,left_square_bracket",
+            "go_back",
+            "Back to the previous place (before a jump)",
+            key_display="⌫",
+            show=False,
+            id="main.go_back",
+        ),
+        Binding(
+            "right_square_bracket", "go_forward", "Forward again", show=False, id="main.forward"
+        ),
     ]
     #: How often ages and countdowns are redrawn (nothing is fetched for it).
     TICK: ClassVar[float] = 15.0
@@ -152,6 +164,8 @@ class MainScreen(Screen[None]):
         self._stopping = False
         #: r: the rows shown are the ones from before, until the first fresh page lands.
         self._refreshing = False
+        #: Places left by a jump, a palette query or a switch: Backspace / [ go back.
+        self.trail = Trail()
         #: Set to stop the worker that loads all once its call in flight returns.
         self._stop_run = threading.Event()
         #: Pages back while loading all, not yet applied (see _hold).
@@ -711,8 +725,34 @@ class MainScreen(Screen[None]):
         if problems := query.problems():
             tell(self, f"Cannot go there: {'; '.join(problems)}.", severity="warning", timeout=6)
             return
-        self.query_one(FilterSidebar).set_query(query)
-        self.start(query)
+        apply_query(self, query)
+        self.set_focus(self.table)
+
+    def here(self) -> Place:
+        """Where the browser is: the listing and the backup under the cursor."""
+        current = self.table.current
+        return Place(
+            self.backup_query, current.backup_id if current else None, len(self.table.all_rows)
+        )
+
+    def action_go_back(self) -> None:
+        """Backspace / [: the place before the last jump, switch or palette query."""
+        self._go(self.trail.back(self.here()), "Nothing to go back to: no jump made yet.")
+
+    def action_go_forward(self) -> None:
+        """]: the place gone back from."""
+        self._go(self.trail.forward(self.here()), "Nothing ahead: this is the newest place.")
+
+    def _go(self, place: Place | None, nowhere: str) -> None:
+        if place is None:
+            tell(self, nowhere, timeout=3)
+            return
+        if place.query.region != self.backup_query.region:
+            self.region_chosen = True
+        self.query_one(FilterSidebar).set_query(place.query)
+        self.start(place.query)
+        if place.backup_id is not None:
+            self._return_to = (place.backup_id, place.loaded)
         self.set_focus(self.table)
 
     def action_more(self) -> None:

@@ -21,7 +21,13 @@ NOT_IN_DEMO = (
 
 
 def apply_query(screen: MainScreen, query: BackupQuery) -> None:
-    """Show `query` in the sidebar and start listing it (a page in flight becomes stale)."""
+    """Show `query` in the sidebar and start listing it (a page in flight becomes stale).
+
+    A navigation (a lineage jump, a palette query, a region or profile switch): the place
+    left is kept on the screen's trail, for Backspace / [ to come back to.
+    """
+    if query != screen.backup_query:
+        screen.trail.leave(screen.here())
     screen.query_one(FilterSidebar).set_query(query)
     screen.start(query)
 

@@ -28,9 +28,9 @@ from tui.timemodes import TimeDisplay
 from tui.widgets.detail_view import TWO_COLUMNS, DetailView
 from tui.widgets.fitting import shorten
 from tui.widgets.key_values import KeyValues
-from tui.widgets.lineage_tree import LineageTree, NodeRef, lineage_renderable
+from tui.widgets.lineage_tree import UNREADABLE, LineageTree, NodeRef, lineage_renderable
 from tui.widgets.prerendered import Prerendered
-from tui.widgets.safe import safe
+from tui.widgets.safe import safe, tell
 
 if TYPE_CHECKING:
     from tui.backups.lineage import CopyNode, CopyResult, LineageNode, RegionStatus
@@ -498,5 +498,9 @@ class BackupDetail(VerticalScroll, can_focus=True):
         event.stop()
         ref = event.node.data
         if ref is None or (self.key is not None and (ref.region or "", ref.backup_id) == self.key):
+            return
+        if (why := UNREADABLE.get(ref.status)) is not None:
+            region = ref.region or "its region"
+            tell(self, f"Not going there: {why.format(region=region)}.", timeout=5)
             return
         self.post_message(self.JumpRequested(self, ref.region, ref.backup_id))

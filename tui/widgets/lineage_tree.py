@@ -40,6 +40,9 @@ class NodeRef:
 
     region: str | None
     backup_id: str
+    #: What the walk found there ("ok", "denied", "not-enabled", "error", "missing"…): a node
+    #: the tree knows cannot be read is not jumped to (the jump would fail the same way).
+    status: str = "ok"
 
 
 def node_label(
@@ -86,6 +89,15 @@ def chain_label(node: LineageNode, this: bool, now: datetime) -> Text:
         status=node.status,
         message=node.message if node.status not in ("ok", "missing") else "",
     )
+
+
+#: Why a node with this status is not jumped to (see NodeRef.status).
+UNREADABLE = {
+    "denied": "access is denied in {region}",
+    "not-enabled": "{region} is not enabled for this account",
+    "error": "{region} could not be read",
+    "missing": "that backup is not found in {region} (an orphaned copy's source)",
+}
 
 
 #: Under the shown backup when the copy search found nothing.
@@ -151,7 +163,8 @@ class LineageTree(Tree[NodeRef]):
         parent: TreeNode[NodeRef] = self.root
         for i, node in enumerate(chain):
             label = chain_label(node, i == len(chain) - 1, now)
-            parent = parent.add(label, NodeRef(node.region, node.backup_id), expand=True)
+            ref = NodeRef(node.region, node.backup_id, node.status)
+            parent = parent.add(label, ref, expand=True)
         self.this_node = parent if chain else None
         for copy in copies or ():
             self._add_copy(parent, copy, now)
