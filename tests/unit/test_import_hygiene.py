@@ -23,6 +23,12 @@ def test_data_layer_does_not_import_textual() -> None:
     assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
 
 
+def test_the_engine_does_not_import_textual() -> None:
+    loaded = _modules_after("import tui.fleet.merge, tui.fleet.sources, tui.fleet.run")
+    assert "tui.fleet.run" in loaded
+    assert not {m for m in loaded if m == "textual" or m.startswith("textual.")}
+
+
 def test_importing_demo_does_not_import_moto_until_started() -> None:
     loaded = _modules_after("import tui.backups.demo")
     assert "tui.backups.demo" in loaded

@@ -28,12 +28,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMO_ACCOUNT",
+    "DEMO_ACCOUNTS",
+    "DEMO_ALL_REGIONS",
     "DEMO_ANCHOR",
     "DEMO_CREATION_SECONDS",
     "DEMO_DENIED_REGION",
+    "DEMO_DR_ACCOUNT",
+    "DEMO_DR_PROFILE",
+    "DEMO_HANGING_REGION",
     "DEMO_HOME_REGION",
     "DEMO_NOT_ENABLED_REGION",
     "DEMO_OTHER_ACCOUNT",
+    "DEMO_PROFILE",
     "DEMO_REGIONS",
     "DEMO_SEARCH_REGIONS",
     "DemoWorld",
@@ -51,6 +57,16 @@ DEMO_DENIED_REGION = DENIED_REGION
 DEMO_NOT_ENABLED_REGION = NOT_ENABLED_REGION
 #: Where the demo's all-region copy search looks: the world's regions plus the two that fail.
 DEMO_SEARCH_REGIONS: tuple[str, ...] = (*DEMO_REGIONS, DEMO_DENIED_REGION, DEMO_NOT_ENABLED_REGION)
+#: A region whose calls never answer (until the world stops): a hanging source, to be seen
+#: marked unreachable while the others go on. Only the fleet's `all` lists it.
+DEMO_HANGING_REGION = "sa-east-1"
+#: Every region of the demo's partition, as `--region all` lists them.
+DEMO_ALL_REGIONS: tuple[str, ...] = (*DEMO_SEARCH_REGIONS, DEMO_HANGING_REGION)
+#: The demo's profiles: its own account, and a second one (DR) with its own clusters and copies.
+DEMO_PROFILE = "demo"
+DEMO_DR_PROFILE = "demo-dr"
+DEMO_DR_ACCOUNT = "444455556666"
+DEMO_ACCOUNTS: dict[str, str] = {DEMO_PROFILE: DEMO_ACCOUNT, DEMO_DR_PROFILE: DEMO_DR_ACCOUNT}
 #: region -> (HTTP status, error code, message) for the regions that refuse every call.
 DEMO_FAILING_REGIONS: dict[str, tuple[int, str, str]] = {
     DEMO_DENIED_REGION: (
@@ -108,13 +124,26 @@ def _refuse_failing_regions(**kwargs: Any) -> Any:
     failure = DEMO_FAILING_REGIONS.get(str(context.get("client_region")))
     if failure is None:
         return None
-    status, code, message = failure
+    return _failure(*failure)
+
+
+def _failure(status: int, code: str, message: str) -> tuple[AWSResponse, dict[str, Any]]:
+    """A `before-call` answer: the HTTP response and parsed body of an AWS error."""
     http = AWSResponse("https://cloudhsmv2.demo.invalid/", status, HTTPHeaders(), None)
     parsed = {
         "Error": {"Code": code, "Message": message},
         "ResponseMetadata": {"HTTPStatusCode": status, "HTTPHeaders": {}, "RetryAttempts": 0},
     }
     return http, parsed
+
+
+def _acting_in(account: str) -> Callable[..., None]:
+    """A `request-created` hook: moto answers as `account` (its x-moto-account-id header)."""
+
+    def add(request: Any, **_: Any) -> None:
+        request.headers["x-moto-account-id"] = account
+
+    return add
 
 
 def _account_of(arn: str) -> str:
@@ -167,6 +196,7 @@ class DemoWorld:
         backups: dict[str, list[Backup]],
         clusters: dict[str, list[Cluster]],
         landmarks: Landmarks,
+        others: dict[str, tuple[dict[str, list[Backup]], dict[str, list[Cluster]]]] | None = None,
     ) -> None:
         self.spec = spec
         self.regions = DEMO_REGIONS
@@ -181,8 +211,12 @@ class DemoWorld:
         #: expiry is "unknown" for that one), "shared".
         self.landmarks = landmarks
         self._mock: MockAWS | None = mock
+        #: account -> (backups, clusters) by region: the demo's own account and the DR one.
+        self._accounts = {DEMO_ACCOUNT: (backups, clusters), **(others or {})}
         self._backups = backups
         self._clusters = clusters
+        #: Set by stop(): the hanging region's calls end then, instead of never.
+        self._stopped = threading.Event()
         self._lock = threading.Lock()
         self._started = time.monotonic()
         self._skipped = 0.0
@@ -220,27 +254,32 @@ class DemoWorld:
             self._skipped += seconds
         self.progress()
 
-    def backups(self, region: str, *, shared: bool = False) -> list[dict[str, Any]]:
+    def backups(
+        self, region: str, *, shared: bool = False, account: str = DEMO_ACCOUNT
+    ) -> list[dict[str, Any]]:
         """The region's backups as an unfiltered describe_backups lists them, newest first.
 
-        `shared` picks the other accounts' backups, as the API's Shared flag does.
+        `shared` picks the other accounts' backups, as the API's Shared flag does; `account`
+        is whose listing it is (DEMO_DR_ACCOUNT for the demo-dr profile).
         """
         self.progress()
         items = [
             b
-            for b in self._backups.get(region, [])
-            if (_account_of(b.backup_arn) != DEMO_ACCOUNT) == shared
+            for b in self._accounts[account][0].get(region, [])
+            if (_account_of(b.backup_arn) != account) == shared
         ]
         items.sort(key=lambda b: b.create_timestamp, reverse=True)
         return [backup_item(b) for b in items]
 
-    def clusters(self, region: str) -> list[dict[str, Any]]:
+    def clusters(self, region: str, *, account: str = DEMO_ACCOUNT) -> list[dict[str, Any]]:
         """The region's live clusters as describe_clusters lists them (oldest first)."""
-        items = sorted(self._clusters.get(region, []), key=lambda c: c.create_timestamp)
+        found = self._accounts[account][1].get(region, [])
+        items = sorted(found, key=lambda c: c.create_timestamp)
         return [cluster_item(c) for c in items]
 
     def session_factory(self, latency_ms: int = 0) -> Callable[[str | None], boto3.Session]:
-        """A BackupSource session factory for the demo identity; the profile is ignored.
+        """A BackupSource session factory for the demo identities: `demo-dr` acts in the DR
+        account (moto's x-moto-account-id header), any other profile in the demo account.
 
         The session reads no config or credentials file, no AWS_PROFILE and no configured
         endpoint URL, so a user's environment cannot send demo calls anywhere but moto.
@@ -254,6 +293,16 @@ class DemoWorld:
         def sleep(**_: Any) -> None:
             time.sleep(delay)
 
+        stopped = self._stopped
+
+        def hang(**kwargs: Any) -> Any:
+            """DEMO_HANGING_REGION never answers: the call waits until the world stops."""
+            context = kwargs.get("context") or {}
+            if context.get("client_region") != DEMO_HANGING_REGION:
+                return None
+            stopped.wait()
+            return _failure(503, "ServiceUnavailableException", "The demo world stopped.")
+
         def make(profile: str | None) -> boto3.Session:
             core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
             core.set_config_variable("config_file", os.devnull)
@@ -262,6 +311,9 @@ class DemoWorld:
             if delay:
                 core.register("before-call.cloudhsmv2", sleep)
             core.register("before-call.cloudhsmv2", _refuse_failing_regions)
+            core.register("before-call.cloudhsmv2", hang)
+            if profile == DEMO_DR_PROFILE:
+                core.register("request-created", _acting_in(DEMO_DR_ACCOUNT))
             return boto3.Session(
                 aws_access_key_id="demo",
                 aws_secret_access_key="demo",
@@ -274,6 +326,7 @@ class DemoWorld:
 
     def stop(self) -> None:
         """Stop moto's mock (which also drops its data); safe to call twice."""
+        self._stopped.set()
         if self._mock is not None:
             mock, self._mock = self._mock, None
             mock.stop()
@@ -309,27 +362,38 @@ def start_demo(spec: WorldSpec | None = None) -> DemoWorld:
     anchor = spec.anchor.astimezone(UTC) if spec.anchor.tzinfo else spec.anchor
     seeder = Seeder(anchor.replace(tzinfo=None), spec.seed, spec.scale, DEMO_ACCOUNT)
     seeder.build(spec.hostile)
+    # The DR account: its own clusters and copies, half the size, another seed.
+    dr = Seeder(anchor.replace(tzinfo=None), spec.seed + 1000, spec.scale / 2, DEMO_DR_ACCOUNT)
+    dr.build(spec.hostile)
     mock = mock_aws()
     mock.start()
     try:
-        world = DemoWorld(spec, mock, seeder.backups, seeder.clusters, seeder.landmarks)
+        world = DemoWorld(
+            spec,
+            mock,
+            seeder.backups,
+            seeder.clusters,
+            seeder.landmarks,
+            others={DEMO_DR_ACCOUNT: (dr.backups, dr.clusters)},
+        )
         backend_class = _demo_backend_class()
-        account = _account_backends(cloudhsmv2_backends, backend_class)
-        for region in DEMO_REGIONS:
-            backend = backend_class(region, DEMO_ACCOUNT)
-            backend.clusters = {c.cluster_id: c for c in seeder.clusters[region]}
-            backend.backups = {b.backup_id: b for b in seeder.newest_first(region)}
-            if spec.creation_seconds is not None:
-                backend.progress = world.progress  # type: ignore[attr-defined]
-            account[region] = backend
+        for built, account_id in ((seeder, DEMO_ACCOUNT), (dr, DEMO_DR_ACCOUNT)):
+            account = _account_backends(cloudhsmv2_backends, backend_class, account_id)
+            for region in DEMO_REGIONS:
+                backend = backend_class(region, account_id)
+                backend.clusters = {c.cluster_id: c for c in built.clusters[region]}
+                backend.backups = {b.backup_id: b for b in built.newest_first(region)}
+                if spec.creation_seconds is not None and account_id == DEMO_ACCOUNT:
+                    backend.progress = world.progress  # type: ignore[attr-defined]
+                account[region] = backend
     except BaseException:
         mock.stop()
         raise
     return world
 
 
-def _account_backends(backends: Any, backend_class: type) -> Any:
-    """The demo account's per-region cloudhsmv2 backends, made for the demo regions only.
+def _account_backends(backends: Any, backend_class: type, account_id: str) -> Any:
+    """An account's per-region cloudhsmv2 backends, made for the demo regions only.
 
     Left to moto, the first look-up lists every region boto3 knows for the service, which
     builds a botocore session and parses its 1 MB endpoints file: about 0.1 s of the demo's
@@ -346,13 +410,13 @@ def _account_backends(backends: Any, backend_class: type) -> Any:
 
         def __getitem__(self, region_name: str) -> Any:
             if region_name not in self.keys():
-                self[region_name] = backend_class(region_name, DEMO_ACCOUNT)
+                self[region_name] = backend_class(region_name, account_id)
             return super().__getitem__(region_name)
 
-    if DEMO_ACCOUNT not in backends:
-        backends[DEMO_ACCOUNT] = AnyRegion(
+    if account_id not in backends:
+        backends[account_id] = AnyRegion(
             service_name="cloudhsmv2",
-            account_id=DEMO_ACCOUNT,
+            account_id=account_id,
             backend=backend_class,
             use_boto3_regions=False,
             additional_regions=list(DEMO_REGIONS),
@@ -360,7 +424,7 @@ def _account_backends(backends: Any, backend_class: type) -> Any:
         instances: list[Any] = BackendDict._instances  # type: ignore[misc]
         if backends not in instances:
             instances.append(backends)  # so that stopping the mock resets it
-    return backends[DEMO_ACCOUNT]
+    return backends[account_id]
 
 
 def lazy_session_factory(

@@ -7,7 +7,7 @@ import re
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore.config import Config
@@ -67,18 +67,21 @@ class BackupSource:
         connect_timeout: float = 5,
         read_timeout: float = 20,
         max_attempts: int = 5,
+        retry_mode: Literal["standard", "adaptive"] = "standard",
     ) -> None:
         self.profile = profile
         self.endpoint_url = endpoint_url
         self._session_factory = session_factory or _default_session
         self._timeouts = (connect_timeout, read_timeout, max_attempts)
+        self._retry_mode = retry_mode
         self._config = Config(
-            retries={"mode": "standard", "total_max_attempts": max_attempts},
+            retries={"mode": retry_mode, "total_max_attempts": max_attempts},
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
             user_agent_extra="hsm-backups",
         )
         self._lock = threading.Lock()
+        self._client_lock = threading.Lock()
         self._session: boto3.Session | None = None
         self._clients: dict[str, CloudHSMV2Client] = {}
 
@@ -130,7 +133,10 @@ class BackupSource:
         if cached is not None:
             return cached
         session = self._get_session()
-        with self._lock:
+        # Made under the lock, one at a time: the first client resolves the credentials (an SSO
+        # refresh, a credential_process) and the session keeps them for every other region,
+        # instead of eight regions of a fan-out each starting their own refresh.
+        with self._client_lock, self._lock:
             if key not in self._clients:
                 self._clients[key] = session.client(
                     "cloudhsmv2",
@@ -191,6 +197,7 @@ class BackupSource:
             connect_timeout=connect,
             read_timeout=read,
             max_attempts=attempts,
+            retry_mode=self._retry_mode,
         )
 
     def account_id(self, region: str | None) -> str:
