@@ -296,6 +296,11 @@ def _stopped_by_signals(app: HsmBackupsApp) -> Iterator[_Signalled]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `hsm-backups` command."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["list"]:
+        from tui.headless.list_command import main as list_main
+
+        return list_main(args[1:])
     settings = settings_from_args(argv)
     if (problem := terminal_problem(os.environ)) is not None:
         _say(problem)  # before Textual is imported: nothing is drawn

@@ -1,0 +1,1 @@
+"""Headless commands (`hsm-backups list`): data on stdout, no screen, never textual."""
