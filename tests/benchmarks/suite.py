@@ -84,6 +84,12 @@ TARGETS: dict[str, tuple[float, str]] = {
     "scroll_wait_s": (0.0, "s"),
     "filter_to_first_row_ms": (50.0, "ms"),
     "detail_update_ms": (16.0, "ms"),
+    # hsm-backups list against the aws CLI, and the fan-out (tests/benchmarks/headless.py).
+    "list_first_line_ratio": (0.8, "x"),
+    "list_first_line_ratio_at_150ms": (0.8, "x"),
+    "fleet_first_rows_after_first_call_s": (0.1 + 0.15, "s"),
+    "fleet_load_all_ratio": (1.2, "x"),
+    "hanging_source_s": (2.0 + 1.0, "s"),
 }
 
 
@@ -752,6 +758,14 @@ def child(name: str, args: argparse.Namespace) -> dict[str, Any]:
         return asyncio.run(bench_scroll(240))
     if name == "filter_detail":
         return asyncio.run(bench_filter_and_detail(8))
+    if name == "list_vs_cli":
+        from tests.benchmarks.headless import bench_list_vs_cli
+
+        return bench_list_vs_cli(max(args.runs, 7))
+    if name == "fleet":
+        from tests.benchmarks.headless import bench_fleet
+
+        return bench_fleet(3)
     raise SystemExit(f"unknown part {name!r}")
 
 
@@ -797,7 +811,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-all-scale", type=float, default=66, help=argparse.SUPPRESS)
     parser.add_argument(
         "--only",
-        help="comma-separated parts: launch,table,load_all,load_all_50ms,scroll,filter_detail",
+        help="comma-separated parts: launch,table,load_all,load_all_50ms,scroll,filter_detail,"
+        "list_vs_cli,fleet",
     )
     args = parser.parse_args(argv)
     if args.child:
@@ -805,6 +820,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     parts = ["launch", "table", "load_all", "load_all_50ms", "scroll", "filter_detail"]
+    parts += ["list_vs_cli", "fleet"]
     if args.only:
         parts = [p for p in parts if p in args.only.split(",")]
     started = time.perf_counter()

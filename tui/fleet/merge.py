@@ -126,6 +126,11 @@ class MergedListing:
         """Some source failed: what is listed is not all there is."""
         return bool(self.failed)
 
+    def open_sources(self) -> list[SourceKey]:
+        """Every source with pages still to give, those holding the frontier back first."""
+        wanted = self.wanted()
+        return wanted + [s.key for s in self.streams.values() if s.open and s.key not in wanted]
+
     def wanted(self) -> list[SourceKey]:
         """The open sources holding the frontier back: asking them is what releases rows.
 

@@ -60,8 +60,12 @@ class FleetRun:
         page_size: int = 50,
         concurrency: int = CONCURRENCY,
         budget: float = CALL_BUDGET,
+        after_page: Callable[[SourceKey, Page], None] | None = None,
     ) -> None:
         self.listing = listing
+        #: Runs in the call's own thread once its page is in (the headless list looks up the
+        #: page's clusters there), so that work overlaps other sources' calls.
+        self._after_page = after_page
         self._source_for = source_for
         self.page_size = page_size
         self.concurrency = max(1, concurrency)
@@ -77,21 +81,28 @@ class FleetRun:
         *,
         enough: Callable[[], bool] | None = None,
         cancel: threading.Event | None = None,
+        eager: bool = False,
     ) -> None:
-        """Page until every source is complete or failed, `enough()` is true, or `cancel`."""
+        """Page until every source is complete or failed, `enough()` is true, or `cancel`.
+
+        Lazily (the browser's way) only the sources holding the frontier back are asked;
+        `eager` (everything is wanted: `list`, load all) asks every open source at once, up to
+        the concurrency: the end comes after the slowest source's own pages, not their sum.
+        """
         while not self.listing.done:
             if cancel is not None and cancel.is_set():
                 return
             if enough is not None and enough() and not self._in_flight:
                 return
             if enough is None or not enough():
-                self._ask()
+                self._ask(eager)
             if not self._in_flight:
                 return  # nothing asked and nothing out: every source waits on nothing more
             self._take_answer(on_update)
 
-    def _ask(self) -> None:
-        for key in self.listing.wanted():
+    def _ask(self, eager: bool) -> None:
+        keys = self.listing.open_sources() if eager else self.listing.wanted()
+        for key in keys:
             if len(self._in_flight) >= self.concurrency:
                 return
             if key in self._in_flight:
@@ -113,6 +124,8 @@ class FleetRun:
         try:
             source = self._source_for(key.profile)
             page = source.fetch_page(stream_query, token, self.page_size)
+            if self._after_page is not None:
+                self._after_page(key, page)
         except AwsError as error:
             self._answers.put(_Answer(call, key, None, error))
         except Exception as exc:  # a bug must fail its source, never hang the run

@@ -18,13 +18,13 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from tui.backups.errors import AwsError
-from tui.backups.models import BACKUP_STATES, MAX_PAGE_SIZE, BackupQuery, read_ids
+from tui.backups.models import BACKUP_STATES, MAX_PAGE_SIZE, BackupQuery, Page, read_ids
 from tui.backups.retention import ClusterInfo, Expiry, expiry, fetch_clusters, needs_cluster
 from tui.backups.sanitize import clean
 from tui.backups.source import BackupSource
 from tui.fleet.merge import MergedListing, MergeUpdate, Row
 from tui.fleet.run import CALL_BUDGET, CONCURRENCY, FleetRun
-from tui.fleet.sources import Ownership, plan_sources
+from tui.fleet.sources import Ownership, SourceKey, plan_sources
 from tui.headless.formats import FORMATS, Writer, make_writer
 
 EXIT_COMPLETE, EXIT_NOTHING, EXIT_PARTIAL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -161,28 +161,29 @@ class Expiries:
         self._source_for = source_for
         self.now = now
         self._clusters: dict[tuple[str | None, str, str], ClusterInfo] = {}
+        self._lock = threading.Lock()
 
-    def prepare(self, rows: Sequence[Row]) -> None:
-        """Look up, in parallel per (profile, region), the clusters these rows need."""
-        wanted: dict[tuple[str | None, str], set[str]] = {}
-        for row in rows:
-            b = row.backup
-            key = (row.source.profile, row.source.region, b.cluster_id or "")
-            if needs_cluster(b) and not row.source.shared and key not in self._clusters:
-                wanted.setdefault((row.source.profile, row.source.region), set()).add(key[2])
-        threads = [
-            threading.Thread(target=self._fetch, args=(profile, region, ids), daemon=True)
-            for (profile, region), ids in wanted.items()
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+    def after_page(self, source: SourceKey, page: Page) -> None:
+        """In the page's call thread: look up the clusters its rows need that are not known.
 
-    def _fetch(self, profile: str | None, region: str, ids: set[str]) -> None:
-        infos = fetch_clusters(self._source_for(profile), region, ids)
-        for cid, info in infos.items():
-            self._clusters[(profile, region, cid)] = info
+        Shared backups are skipped: their cluster is in the owner's account, out of reach.
+        """
+        if source.shared:
+            return
+        with self._lock:
+            ids = {
+                b.cluster_id
+                for b in page.backups
+                if needs_cluster(b)
+                and b.cluster_id
+                and (source.profile, source.region, b.cluster_id) not in self._clusters
+            }
+        if not ids:
+            return
+        infos = fetch_clusters(self._source_for(source.profile), source.region, ids)
+        with self._lock:
+            for cid, info in infos.items():
+                self._clusters[(source.profile, source.region, cid)] = info
 
     def of(self, row: Row) -> Expiry:
         b = row.backup
@@ -241,7 +242,6 @@ def run_list(
 
     def apply(update: MergeUpdate) -> None:
         if update.released:
-            expiries.prepare(update.released)
             writer.rows([(row, expiries.of(row)) for row in update.released])
         if progress:
             err.write(f"\r{len(listing.rows)} listed, {listing.waiting()} held…")
@@ -253,7 +253,8 @@ def run_list(
         page_size=plan.page_size,
         concurrency=plan.concurrency,
         budget=plan.budget,
-    ).run(apply)
+        after_page=expiries.after_page,
+    ).run(apply, eager=True)
     if progress:
         err.write("\r\x1b[K")
     writer.close(listing)
