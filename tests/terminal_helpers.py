@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 TMUX = shutil.which("tmux")
@@ -65,13 +65,14 @@ class Terminal:
         stdout: Path | str | None = None,
         module: str = "tui",
         term_name: str = "xterm-256color",
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         """Start `python -m tui APP_ARGS` at width x height in a clean environment.
 
         With `stdout`, the app's standard output goes to that file (the screen is drawn on
         stderr, so the app stays visible), as in `x=$(hsm-backups --pick)`; a str is a shell
         redirection as it is (`>&-`, `| true`). `module` runs another launcher of the app
-        (tests/launcher.py); `term_name` is the app's TERM.
+        (tests/launcher.py); `term_name` is the app's TERM; `environ` adds to its environment.
         """
         env = {
             "PATH": os.defpath,
@@ -79,6 +80,7 @@ class Terminal:
             "LANG": "C.UTF-8",
             "TERM": term_name,
             "PS1": "$ ",
+            **(environ or {}),
         }
         app = shlex.join([sys.executable, "-m", module, *app_args])
         report = f'echo "{EXIT_MARKER}$?"'
@@ -110,11 +112,14 @@ class Terminal:
 
     # -- looking
 
-    def capture(self, *, escapes: bool = False) -> str:
-        """The visible screen as text; with `escapes`, cell attributes as SGR sequences."""
+    def capture(self, *, escapes: bool = False, joined: bool = False) -> str:
+        """The visible screen as text; with `escapes`, cell attributes as SGR sequences; with
+        `joined`, a line the terminal wrapped is one line again."""
         args = ["capture-pane", "-p", "-t", _SESSION]
         if escapes:
             args.append("-e")
+        if joined:
+            args.append("-J")
         return self.tmux(*args)
 
     def display(self, fmt: str, target: str = _SESSION) -> str:

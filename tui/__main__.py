@@ -295,26 +295,73 @@ def _stopped_by_signals(app: HsmBackupsApp) -> Iterator[_Signalled]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `hsm-backups` command."""
-    settings = settings_from_args(argv)
+    """Entry point of the `hsm-backups` command.
+
+    An unexpected error anywhere, before the screen opens or in it, ends in one line on
+    stderr naming a crash report (tui/crash.py) and status 1: never a traceback.
+    """
+    try:
+        settings = settings_from_args(argv)
+        if (problem := _unrunnable(settings)) is not None:
+            _say(problem)  # before Textual is imported: nothing is drawn
+            return 2
+        _size_from_stderr()
+        if os.environ.get("NO_COLOR") == "":
+            # no-color.org: an empty NO_COLOR means colour is fine; Textual would drop colour.
+            del os.environ["NO_COLOR"]
+        from tui.app import build_app
+
+        app = build_app(settings)
+    except KeyboardInterrupt:  # Ctrl+C while starting (imports, the demo world): quietly
+        return INTERRUPTED
+    except Exception as exc:
+        return _crashed(exc, "while starting, before the screen opened")
+    try:
+        code = _browse(app, settings)
+    except KeyboardInterrupt:
+        code = INTERRUPTED
+    except Exception as exc:  # after the app: the terminal is restored
+        code = _crashed(exc, "after the browser closed")
+    # A worker thread may still sit in a slow AWS call (read timeouts are 20 s, retries
+    # several): its answer no longer matters, and the interpreter would otherwise wait for it
+    # at exit. The terminal is already restored here; flush and leave at once.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
+
+
+#: The exit status of a run stopped by Ctrl+C.
+INTERRUPTED = 130
+
+
+def _unrunnable(settings: Settings) -> str | None:
+    """Why the browser cannot start here (a dumb terminal, the demo without moto), or None."""
     if (problem := terminal_problem(os.environ)) is not None:
-        _say(problem)  # before Textual is imported: nothing is drawn
-        return 2
+        return problem
     if settings.demo:
         from tui.backups.demo_wire import moto_problem
 
-        if (problem := moto_problem()) is not None:
-            sys.stderr.write(f"hsm-backups: {problem}\n")
-            return 2
-    _size_from_stderr()
-    if os.environ.get("NO_COLOR") == "":
-        # no-color.org: an empty NO_COLOR means colour is fine; Textual would drop colour for it.
-        del os.environ["NO_COLOR"]
-    from tui.app import build_app
+        return moto_problem()
+    return None
 
-    app = build_app(settings)
+
+def _crashed(error: BaseException, during: str) -> int:
+    """Say the one line (the report goes to a private file), and the status: 1."""
+    from tui.crash import Crash, report
+
+    _say(report(Crash(error, during)))
+    return 1
+
+
+def _browse(app: HsmBackupsApp, settings: Settings) -> int:
+    """Run the app; say, once the screen is restored, what the user should hear; the status."""
     with _stopped_by_signals(app) as signalled:
         picked = app.run()
+    if app.crash is not None:
+        from tui.crash import report
+
+        _say(report(app.crash))
     # A theme or time mode chosen just before quitting is not lost; the screen is gone, so
     # what the user should hear about it goes to stderr.
     problem = app.remembered.write().problem
@@ -326,23 +373,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopped = [*signalled.cancelled, *app.cancelled_exports, *cancel_writes()]
     for target in dict.fromkeys(stopped):
         _say(f"the export to {target} was cancelled; nothing written.")
-        code = code or 130
+        code = code or INTERRUPTED
     if signalled.signals:
         code = 128 + signalled.signals[0]
-    if settings.pick is not None:
+    if settings.pick is not None and app.crash is None:
         # The screen went to stderr; stdout carries the pick alone, for $(hsm-backups --pick).
         if picked is None:
             code = code or 1
         elif (problem := print_pick(picked)) is not None:
             _say(problem)
             code = 1
-    # A worker thread may still sit in a slow AWS call (read timeouts are 20 s, retries
-    # several): its answer no longer matters, and the interpreter would otherwise wait for it
-    # at exit. The terminal is already restored here; flush and leave at once.
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-    os._exit(code)
+    return 1 if app.crash is not None else code
 
 
 #: TERM values of terminals that cannot show a full-screen program (no cursor addressing).

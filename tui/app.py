@@ -33,6 +33,7 @@ from tui.backups.clipboard import (
 )
 from tui.backups.filewrite import cancel_writes
 from tui.config import ConfigKeeper, Written, config_path
+from tui.crash import Crash
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
 from tui.settings import Settings
@@ -123,6 +124,8 @@ class HsmBackupsApp(App[str]):
         self.closing = False
         #: Files whose export quitting stopped (nothing was written to them).
         self.cancelled_exports: list[Path] = []
+        #: The first unexpected error, which ended the app: the command line reports it.
+        self.crash: Crash | None = None
         self._type_ahead = TypeAheadGate(self, lambda: self.closing)
         self._start_looks(config_file or config_path())
 
@@ -268,6 +271,30 @@ class HsmBackupsApp(App[str]):
         """Paint every line again: the terminal may have been cleared under us."""
         self.refresh(repaint=True, layout=True)
 
+    # ---- unexpected errors: one line and a private report (tui/crash.py), never a screen ----
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unexpected error reaches this (a handler, compose, a timer, a worker with
+        exit_on_error): remember the first one for the command line, then let Textual close
+        the app as it does (status 1; under Pilot it raises the error again for the test)."""
+        if self.crash is None:
+            self.crash = Crash(*_unwrapped(error))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual renders a Rich traceback *with every frame's local variables* here, to
+        print once the terminal is restored; on a shared host that is memory on the screen
+        (credentials, tokens). Only close the app: the command line says one line instead."""
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """After a crash, what Textual queued to print (its traceback, or an error's own
+        rendering from panic()) is dropped: the crash report holds what is needed."""
+        if self.crash is not None:
+            self._exit_renderables.clear()
+            return
+        super()._print_error_renderables()
+
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
 
@@ -359,6 +386,17 @@ class HsmBackupsApp(App[str]):
                 ]
             )
         )
+
+
+def _unwrapped(error: BaseException) -> tuple[BaseException, str]:
+    """The error a worker raised (Textual wraps it in WorkerFailed), and where it happened."""
+    from textual.worker import WorkerFailed, active_worker
+
+    if isinstance(error, WorkerFailed):
+        worker = active_worker.get(None)
+        named = (worker.description or worker.name) if worker is not None else ""
+        return error.error, f"in the background task '{named}'" if named else "in a background task"
+    return error, "in the browser"
 
 
 def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBackupsApp:

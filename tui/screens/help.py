@@ -43,7 +43,10 @@ ABOUT = (
     "own 16 colours, chosen by itself on TERM=linux or TERM=xterm without COLORTERM), "
     "hsm-mono (no colour, chosen under NO_COLOR) or one of Textual's. Both choices are "
     "remembered in a small config file (on Linux ~/.config/hsm-backups/config.json, or "
-    "$HSM_BACKUPS_CONFIG), which holds nothing else."
+    "$HSM_BACKUPS_CONFIG), which holds nothing else.\n\n"
+    "Crashes: an unexpected error closes the app with one line naming a crash report (on "
+    "Linux in ~/.local/state/hsm-backups), readable by you alone, with the traceback's frames "
+    "but no variables, environment or credentials in it."
 )
 _NAMES = {
     "slash": "/",
