@@ -25,10 +25,11 @@ from textual.screen import Screen
 from tui.backups import BackupSource, clean
 from tui.backups.clipboard import (
     ClipboardTooLarge,
+    TmuxDrop,
     in_tmux,
     osc52,
     osc52_doubtful,
-    tmux_doubt,
+    tmux_drops,
     tmux_option,
 )
 from tui.backups.filewrite import cancel_writes
@@ -313,45 +314,68 @@ class HsmBackupsApp(App[str]):
         else:
             self.exit()
 
-    def copy_out(self, text: str, what: str) -> bytes | None:
+    def copy_out(self, text: str, what: str, *, command: bool | None = None) -> bytes | None:
         """Put `text` on the user's clipboard through the terminal, and say so.
 
         OSC 52, so it reaches the clipboard of the machine the user sits at, over SSH too.
         Inside tmux it is sent twice: plainly (tmux takes it with `set-clipboard on`) and
         wrapped for passthrough (the outer terminal gets it with `allow-passthrough on`).
-        Too big for one sequence: the text is shown to select instead. Returns the bytes sent.
+        Too big for one sequence, or inside a tmux known to drop both: the text is shown to
+        select instead. `command` (an `aws` command line: the text view may fold it) is
+        worked out from the text when not given. Returns the bytes sent.
         """
         environ = self.environ
+        if command is None:
+            command = "\n" not in text and text.startswith("aws ")
         try:
             data = osc52(text, tmux=False)
             if in_tmux(environ):
                 data += osc52(text, tmux=True)
         except ClipboardTooLarge as exc:
-            self.push_screen(CopyText(what, text, f"Too big for the clipboard: {exc}."))
+            self.push_screen(
+                CopyText(what, text, f"Too big for the clipboard: {exc}.", command=command)
+            )
             return None
         if self._driver is not None:
             self._driver.write(data.decode("ascii"))
         # The value itself when it is short and one line: the user sees what they will paste.
         short = "\n" not in text and len(text) <= 40
-        message = f"{what} {clean(text)} copied" if short else f"{what} copied"
-        message += " to the clipboard (OSC 52)."
+        named = f"{what} {clean(text)}" if short else what
         doubt = osc52_doubtful(environ)
-        if doubt is None and in_tmux(environ):
-            self._say_copied_in_tmux(message)
+        if doubt is not None:
+            tell(
+                self,
+                f"{named} sent to the clipboard (OSC 52), but it may not arrive: {doubt}. "
+                "Y then t shows it to select instead.",
+                title="Copy may not arrive",
+                timeout=10,
+            )
+        elif in_tmux(environ):
+            self._ask_tmux(f"{named} copied to the clipboard (OSC 52).", text, what, command)
         else:
-            self._say_copied(message, doubt)
+            self._say_copied(f"{named} copied to the clipboard (OSC 52).")
         return data
 
     @work(thread=True, group="tmux", exit_on_error=False, description="tmux clipboard options")
-    def _say_copied_in_tmux(self, message: str) -> None:
+    def _ask_tmux(self, message: str, text: str, what: str, command: bool) -> None:
         """Ask tmux (a subprocess, so off the UI thread) whether it lets either sequence out."""
-        doubt = tmux_doubt(self.tmux_option)
-        self.call_from_thread(self._say_copied, message, doubt)
+        drop = tmux_drops(self.tmux_option)
+        if drop is None:
+            self.call_from_thread(self._say_copied, message)
+        else:
+            self.call_from_thread(self._not_copied, drop, text, what, command)
 
-    def _say_copied(self, message: str, doubt: str | None) -> None:
-        if doubt is not None:
-            message += f" It may not arrive: {doubt}. Y then t shows it to select instead."
-        tell(self, message, title="Copied", timeout=4 if doubt is None else 10)
+    def _say_copied(self, message: str) -> None:
+        tell(self, message, title="Copied", timeout=4)
+
+    def _not_copied(self, drop: TmuxDrop, text: str, what: str, command: bool) -> None:
+        """tmux is known to drop both sequences: no "Copied" then, but the text to select,
+        and the one line that makes the next copy work."""
+        reason = (
+            f"Not copied: {drop.reason}. Select the text below instead (Shift+drag in most "
+            f"terminals). The one-line fix: {drop.fix}."
+        )
+        self.push_screen(CopyText(f"Not copied: {what}", text, reason, command=command))
 
     def _palette_key(self) -> Binding:
         """Textual's own palette key, which no BINDINGS list of ours holds."""
