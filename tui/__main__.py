@@ -55,8 +55,30 @@ def _latency(text: str) -> int:
 
 
 def _region(text: str) -> str:
+    """A region name's shape; one botocore lists passes too (eusc-de-east-1). Whether it is a
+    region botocore knows is a warning, said once every flag has been read (_warn_regions)."""
     if _REGION.fullmatch(text) is None:
-        raise argparse.ArgumentTypeError(f"not an AWS region name: {text!r}")
+        from tui.backups.regions import is_known, partition_named
+
+        if partition_named(text) is None or not is_known(text):
+            raise argparse.ArgumentTypeError(f"not an AWS region name: {text!r}")
+    return text
+
+
+def _endpoint_url(text: str) -> str:
+    """An http(s) URL with a host, as botocore needs; anything else fails on every call."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"not a URL: {text!r} (expected http:// or https:// and a host, "
+            "e.g. https://cloudhsmv2.us-east-1.amazonaws.com)"
+        )
     return text
 
 
@@ -106,7 +128,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--profile", help="AWS profile name (default: AWS_PROFILE or default)")
     p.add_argument("--region", type=_region, help="AWS region (default: AWS_REGION, profile)")
-    p.add_argument("--endpoint-url", help="CloudHSM v2 endpoint URL override")
+    p.add_argument("--endpoint-url", type=_endpoint_url, help="CloudHSM v2 endpoint URL override")
     p.add_argument(
         "--regions",
         type=_regions,
@@ -178,6 +200,18 @@ def _arn_region(p: argparse.ArgumentParser, args: argparse.Namespace, *typed: Ty
         args.region = named
 
 
+def _warn_regions(regions: list[str]) -> None:
+    """One line on stderr per region botocore does not know; the run goes on (regions newer
+    than the installed botocore exist). The connection error names the region too."""
+    if not regions:
+        return  # botocore's region data is not even read
+    from tui.backups.regions import unknown_region
+
+    for region in dict.fromkeys(regions):
+        if (why := unknown_region(region)) is not None:
+            _say(f"warning: {why}; going on with it.")
+
+
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     """Parse and validate; invalid values exit with status 2 and one line, before any UI."""
     p = parser()
@@ -200,6 +234,15 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     ):
         if bad:
             p.error(f"{flag}: not a valid ID: {', '.join(bad)}")
+    # The demo reads no AWS profile and calls no endpoint: these would be silently ignored,
+    # and a run that ignores what it was told looks like it obeyed. Refused, as the --demo-*
+    # flags are without --demo, rather than warned about: the screen covers a warning at once.
+    for flag, given, why in (
+        ("--profile", args.profile, "its two accounts are built in"),
+        ("--endpoint-url", args.endpoint_url, "it calls no endpoint: moto runs in-process"),
+    ):
+        if args.demo and given is not None:
+            p.error(f"{flag} does not apply with --demo ({why})")
     if args.demo_latency and not args.demo:
         p.error("--demo-latency only applies with --demo")
     if args.demo_hostile and not args.demo:
@@ -211,6 +254,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
 
         if args.theme not in (names := [*theme_names(), AUTO]):
             p.error(f"--theme: no theme {args.theme!r}; choose from {', '.join(names)}")
+    _warn_regions([*([args.region] if args.region else []), *(args.regions or ())])
     return Settings(
         profile=args.profile,
         region=args.region,
