@@ -87,6 +87,17 @@ class HsmBackupsApp(App[str]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        # Textual's own action: SIGTSTP, which its driver turns into a restored terminal and
+        # a stop; `fg` sends SIGCONT, and _redraw_on_sigcont draws the screen again. A no-op
+        # where the platform cannot suspend (Windows, a headless driver).
+        Binding(
+            "ctrl+z",
+            "suspend_process",
+            "Suspend",
+            tooltip="Suspend to the shell, as any terminal program does; fg brings it back",
+            show=False,
+            id="app.suspend",
+        ),
         Binding(
             "t",
             "cycle_time",
