@@ -24,6 +24,8 @@ from textual.screen import Screen
 
 from tui.backups import BackupSource, clean
 from tui.backups.clipboard import (
+    TMUX_FIX_CONF,
+    TMUX_FIX_NOW,
     ClipboardTooLarge,
     TmuxDrop,
     in_tmux,
@@ -382,9 +384,12 @@ class HsmBackupsApp(App[str]):
     def _not_copied(self, drop: TmuxDrop, text: str, what: str, command: bool) -> None:
         """tmux is known to drop both sequences: no "Copied" then, but the text to select,
         and the one line that makes the next copy work."""
+        # The fix on lines of its own, so it is read (and selected) whole at any width.
         reason = (
-            f"Not copied: {drop.reason}. Select the text below instead (Shift+drag in most "
-            f"terminals). The one-line fix: {drop.fix}."
+            f"Not copied: {drop.reason}.\n"
+            "Select the text below instead (Shift+drag in most terminals).\n"
+            f"The one-line fix, in ~/.tmux.conf:  {TMUX_FIX_CONF}\n"
+            f"Or now, for the running tmux:      {TMUX_FIX_NOW}"
         )
         self.push_screen(CopyText(f"Not copied: {what}", text, reason, command=command))
 

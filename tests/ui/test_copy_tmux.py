@@ -11,8 +11,8 @@ from tests.ui.helpers import screen_text, settle, stable, until
 from tui.screens.copy import CopyText
 
 TMUX_ENV = {"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"}
-FIX_CONF = "`set -g set-clipboard on` in ~/.tmux.conf"
-FIX_NOW = "`tmux set -g set-clipboard on`"
+FIX_CONF = "The one-line fix, in ~/.tmux.conf:  set -g set-clipboard on"
+FIX_NOW = "Or now, for the running tmux:      tmux set -g set-clipboard on"
 
 
 @pytest.mark.parametrize(
@@ -77,11 +77,11 @@ async def test_at_80x24_the_text_and_the_whole_fix_are_on_screen(make_app: AppFa
         await until(pilot, lambda: isinstance(app.screen, CopyText), "the text view")
         await stable(pilot)
         shown = screen_text(app)
-        joined = " ".join(shown.split())
-        assert FIX_CONF in joined
-        assert FIX_NOW in joined
-        # The ID on a row of its own, whole: Shift+drag selects it alone.
-        assert backup.backup_id in [line.strip() for line in shown.splitlines()]
+        lines = [line.strip() for line in shown.splitlines()]
+        # Each fix on a line of its own, whole; the ID too: Shift+drag selects it alone.
+        assert FIX_CONF in lines
+        assert FIX_NOW in lines
+        assert backup.backup_id in lines
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, CopyText)

@@ -119,11 +119,6 @@ class TmuxDrop:
     def reason(self) -> str:
         return f"tmux drops it (set-clipboard {self.set_clipboard}, allow-passthrough off)"
 
-    @property
-    def fix(self) -> str:
-        """The one-line fix, both ways."""
-        return f"`{TMUX_FIX_CONF}` in ~/.tmux.conf, or `{TMUX_FIX_NOW}` for now"
-
 
 def tmux_drops(option: Callable[[str], str | None]) -> TmuxDrop | None:
     """Whether tmux drops both sequences we send, from its options; None when one gets through.
