@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 TMUX = shutil.which("tmux")
@@ -65,13 +65,14 @@ class Terminal:
         stdout: Path | str | None = None,
         module: str = "tui",
         term_name: str = "xterm-256color",
+        environ: Mapping[str, str] | None = None,
     ) -> None:
         """Start `python -m tui APP_ARGS` at width x height in a clean environment.
 
         With `stdout`, the app's standard output goes to that file (the screen is drawn on
         stderr, so the app stays visible), as in `x=$(hsm-backups --pick)`; a str is a shell
         redirection as it is (`>&-`, `| true`). `module` runs another launcher of the app
-        (tests/launcher.py); `term_name` is the app's TERM.
+        (tests/launcher.py); `term_name` is the app's TERM; `environ` adds to its environment.
         """
         env = {
             "PATH": os.defpath,
@@ -79,6 +80,7 @@ class Terminal:
             "LANG": "C.UTF-8",
             "TERM": term_name,
             "PS1": "$ ",
+            **(environ or {}),
         }
         app = shlex.join([sys.executable, "-m", module, *app_args])
         report = f'echo "{EXIT_MARKER}$?"'
@@ -104,17 +106,49 @@ class Terminal:
             "-x", str(self.width), "-y", str(self.height), command,
         )  # fmt: skip
 
+    def start_in_shell(self, *app_args: str, module: str = "tui") -> None:
+        """An interactive shell (with job control: Ctrl+Z and `fg` work) at width x height,
+        in a clean environment, with `python -m MODULE APP_ARGS` typed at its prompt (alone:
+        a shell goes on to the next command of a line when a job stops). last_status() asks
+        the shell for the exit status afterwards."""
+        env = {"PATH": os.defpath, "HOME": str(self.home), "LANG": "C.UTF-8"}
+        env |= {"TERM": "xterm-256color", "PS1": "$ "}
+        shell = shlex.join(["env", "-i", *(f"{k}={v}" for k, v in env.items()), "sh", "-i"])
+        self.tmux(
+            "start-server", ";",
+            "set-option", "-g", "exit-empty", "off", ";",
+            "set-option", "-g", "status", "off", ";",
+            "set-option", "-s", "escape-time", "0", ";",
+            "new-session", "-d", "-s", _SESSION, "-c", str(REPO),
+            "-x", str(self.width), "-y", str(self.height), shell,
+        )  # fmt: skip
+        self.wait_for(r"^\$", app=False)
+        app = shlex.join([sys.executable, "-m", module, *app_args])
+        self.type(app)
+        self.send("Enter")
+
+    def last_status(self, timeout: float = 10.0) -> int:
+        """Once start_in_shell()'s app has ended: its exit status, as the shell tells it."""
+        self.wait_until(lambda _: self.display("#{alternate_on}") == "0", "the shell", timeout)
+        self.type(f'echo "{EXIT_MARKER}$?"')
+        self.send("Enter")
+        status, _ = self.wait_exit(timeout)
+        return status
+
     def close(self) -> None:
         """Kill the private server (the app gets SIGHUP with its pane)."""
         self.tmux("kill-server", check=False)
 
     # -- looking
 
-    def capture(self, *, escapes: bool = False) -> str:
-        """The visible screen as text; with `escapes`, cell attributes as SGR sequences."""
+    def capture(self, *, escapes: bool = False, joined: bool = False) -> str:
+        """The visible screen as text; with `escapes`, cell attributes as SGR sequences; with
+        `joined`, a line the terminal wrapped is one line again."""
         args = ["capture-pane", "-p", "-t", _SESSION]
         if escapes:
             args.append("-e")
+        if joined:
+            args.append("-J")
         return self.tmux(*args)
 
     def display(self, fmt: str, target: str = _SESSION) -> str:

@@ -76,6 +76,17 @@ def test_theme_flag(name: str) -> None:
             "the ARNs name 2 regions (eu-west-1, us-east-1): list one at a time",
         ),
         (["--theme", "neon"], "no theme 'neon'; choose from hsm-dark, hsm-light, hsm-16"),
+        # The demo has no AWS profiles and calls no endpoint: these were silently ignored.
+        (["--demo", "--profile", "nope"], "--profile does not apply with --demo"),
+        (
+            ["--demo", "--endpoint-url", "http://localhost:4566"],
+            "--endpoint-url does not apply with --demo",
+        ),
+        (["--demo", "--endpoint-url", "notaurl"], "--endpoint-url: not a URL: 'notaurl'"),
+        (["--endpoint-url", "notaurl"], "not a URL: 'notaurl' (expected http:// or https://"),
+        (["--endpoint-url", "ftp://example.com"], "not a URL: 'ftp://example.com'"),
+        (["--endpoint-url", "https://"], "not a URL: 'https://'"),
+        (["--endpoint-url", "http://localhost:port"], "not a URL: 'http://localhost:port'"),
     ],
 )
 def test_bad_flags_exit_2_with_one_line(
@@ -111,3 +122,49 @@ def test_watching_is_on_unless_no_watch() -> None:
             [sys.executable, "-m", "tui", "--help"], capture_output=True, text=True, check=True
         ).stdout
     )
+
+
+def test_an_unknown_region_is_one_warning_and_still_used(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--region us-east-7` passed in silence, then failed as "check the network"."""
+    assert settings_from_args(["--region", "us-east-7"]).region == "us-east-7"
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1, err
+    assert err[0].startswith(
+        "hsm-backups: warning: us-east-7 is not a region of the aws partition that botocore "
+    )
+    assert err[0].endswith("(did you mean us-east-2 or us-east-1?); going on with it.")
+
+
+def test_each_unknown_search_region_is_one_warning(capsys: pytest.CaptureFixture[str]) -> None:
+    s = settings_from_args(["--region", "us-east-1", "--regions", "eu-west-1,eu-west-9,xx-east-1"])
+    assert s.search_regions == ("eu-west-1", "eu-west-9", "xx-east-1")
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(" is ")[0] for line in err] == [
+        "hsm-backups: warning: eu-west-9",
+        "hsm-backups: warning: xx-east-1",
+    ]
+    assert "xx-east-1 is in no AWS partition botocore" in err[1]
+
+
+@pytest.mark.parametrize(
+    "region", ["us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "eusc-de-east-1"]
+)
+def test_known_regions_pass_without_a_word(region: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert settings_from_args(["--region", region]).region == region
+    assert capsys.readouterr().err == ""
+
+
+def test_region_data_is_read_only_when_a_region_is_given() -> None:
+    """Start-up time matters: without a region flag, botocore's region data is not loaded."""
+    probe = (
+        "import sys\n"
+        "from tui.__main__ import settings_from_args\n"
+        "settings_from_args(['--demo'])\n"
+        "print('tui.backups.regions' in sys.modules)\n"
+        "settings_from_args(['--region', 'us-east-1'])\n"
+        "print('tui.backups.regions' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.split() == ["False", "True"]

@@ -55,8 +55,30 @@ def _latency(text: str) -> int:
 
 
 def _region(text: str) -> str:
+    """A region name's shape; one botocore lists passes too (eusc-de-east-1). Whether it is a
+    region botocore knows is a warning, said once every flag has been read (_warn_regions)."""
     if _REGION.fullmatch(text) is None:
-        raise argparse.ArgumentTypeError(f"not an AWS region name: {text!r}")
+        from tui.backups.regions import is_known, partition_named
+
+        if partition_named(text) is None or not is_known(text):
+            raise argparse.ArgumentTypeError(f"not an AWS region name: {text!r}")
+    return text
+
+
+def _endpoint_url(text: str) -> str:
+    """An http(s) URL with a host, as botocore needs; anything else fails on every call."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"not a URL: {text!r} (expected http:// or https:// and a host, "
+            "e.g. https://cloudhsmv2.us-east-1.amazonaws.com)"
+        )
     return text
 
 
@@ -106,7 +128,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--profile", help="AWS profile name (default: AWS_PROFILE or default)")
     p.add_argument("--region", type=_region, help="AWS region (default: AWS_REGION, profile)")
-    p.add_argument("--endpoint-url", help="CloudHSM v2 endpoint URL override")
+    p.add_argument("--endpoint-url", type=_endpoint_url, help="CloudHSM v2 endpoint URL override")
     p.add_argument(
         "--regions",
         type=_regions,
@@ -178,6 +200,18 @@ def _arn_region(p: argparse.ArgumentParser, args: argparse.Namespace, *typed: Ty
         args.region = named
 
 
+def _warn_regions(regions: list[str]) -> None:
+    """One line on stderr per region botocore does not know; the run goes on (regions newer
+    than the installed botocore exist). The connection error names the region too."""
+    if not regions:
+        return  # botocore's region data is not even read
+    from tui.backups.regions import unknown_region
+
+    for region in dict.fromkeys(regions):
+        if (why := unknown_region(region)) is not None:
+            _say(f"warning: {why}; going on with it.")
+
+
 def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     """Parse and validate; invalid values exit with status 2 and one line, before any UI."""
     p = parser()
@@ -200,6 +234,15 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
     ):
         if bad:
             p.error(f"{flag}: not a valid ID: {', '.join(bad)}")
+    # The demo reads no AWS profile and calls no endpoint: these would be silently ignored,
+    # and a run that ignores what it was told looks like it obeyed. Refused, as the --demo-*
+    # flags are without --demo, rather than warned about: the screen covers a warning at once.
+    for flag, given, why in (
+        ("--profile", args.profile, "its two accounts are built in"),
+        ("--endpoint-url", args.endpoint_url, "it calls no endpoint: moto runs in-process"),
+    ):
+        if args.demo and given is not None:
+            p.error(f"{flag} does not apply with --demo ({why})")
     if args.demo_latency and not args.demo:
         p.error("--demo-latency only applies with --demo")
     if args.demo_hostile and not args.demo:
@@ -211,6 +254,7 @@ def settings_from_args(argv: Sequence[str] | None = None) -> Settings:
 
         if args.theme not in (names := [*theme_names(), AUTO]):
             p.error(f"--theme: no theme {args.theme!r}; choose from {', '.join(names)}")
+    _warn_regions([*([args.region] if args.region else []), *(args.regions or ())])
     return Settings(
         profile=args.profile,
         region=args.region,
@@ -295,31 +339,78 @@ def _stopped_by_signals(app: HsmBackupsApp) -> Iterator[_Signalled]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `hsm-backups` command."""
+    """Entry point of the `hsm-backups` command.
+
+    An unexpected error anywhere, before the screen opens or in it, ends in one line on
+    stderr naming a crash report (tui/crash.py) and status 1: never a traceback.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["list"]:
         from tui.headless.list_command import main as list_main
 
         return list_main(args[1:])
-    settings = settings_from_args(argv)
+    try:
+        settings = settings_from_args(argv)
+        if (problem := _unrunnable(settings)) is not None:
+            _say(problem)  # before Textual is imported: nothing is drawn
+            return 2
+        _size_from_stderr()
+        if os.environ.get("NO_COLOR") == "":
+            # no-color.org: an empty NO_COLOR means colour is fine; Textual would drop colour.
+            del os.environ["NO_COLOR"]
+        from tui.app import build_app
+
+        app = build_app(settings)
+    except KeyboardInterrupt:  # Ctrl+C while starting (imports, the demo world): quietly
+        return INTERRUPTED
+    except Exception as exc:
+        return _crashed(exc, "while starting, before the screen opened")
+    try:
+        code = _browse(app, settings)
+    except KeyboardInterrupt:
+        code = INTERRUPTED
+    except Exception as exc:  # after the app: the terminal is restored
+        code = _crashed(exc, "after the browser closed")
+    # A worker thread may still sit in a slow AWS call (read timeouts are 20 s, retries
+    # several): its answer no longer matters, and the interpreter would otherwise wait for it
+    # at exit. The terminal is already restored here; flush and leave at once.
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(code)
+
+
+#: The exit status of a run stopped by Ctrl+C.
+INTERRUPTED = 130
+
+
+def _unrunnable(settings: Settings) -> str | None:
+    """Why the browser cannot start here (a dumb terminal, the demo without moto), or None."""
     if (problem := terminal_problem(os.environ)) is not None:
-        _say(problem)  # before Textual is imported: nothing is drawn
-        return 2
+        return problem
     if settings.demo:
         from tui.backups.demo_wire import moto_problem
 
-        if (problem := moto_problem()) is not None:
-            sys.stderr.write(f"hsm-backups: {problem}\n")
-            return 2
-    _size_from_stderr()
-    if os.environ.get("NO_COLOR") == "":
-        # no-color.org: an empty NO_COLOR means colour is fine; Textual would drop colour for it.
-        del os.environ["NO_COLOR"]
-    from tui.app import build_app
+        return moto_problem()
+    return None
 
-    app = build_app(settings)
+
+def _crashed(error: BaseException, during: str) -> int:
+    """Say the one line (the report goes to a private file), and the status: 1."""
+    from tui.crash import Crash, report
+
+    _say(report(Crash(error, during)))
+    return 1
+
+
+def _browse(app: HsmBackupsApp, settings: Settings) -> int:
+    """Run the app; say, once the screen is restored, what the user should hear; the status."""
     with _stopped_by_signals(app) as signalled:
         picked = app.run()
+    if app.crash is not None:
+        from tui.crash import report
+
+        _say(report(app.crash))
     # A theme or time mode chosen just before quitting is not lost; the screen is gone, so
     # what the user should hear about it goes to stderr.
     problem = app.remembered.write().problem
@@ -331,23 +422,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     stopped = [*signalled.cancelled, *app.cancelled_exports, *cancel_writes()]
     for target in dict.fromkeys(stopped):
         _say(f"the export to {target} was cancelled; nothing written.")
-        code = code or 130
+        code = code or INTERRUPTED
     if signalled.signals:
         code = 128 + signalled.signals[0]
-    if settings.pick is not None:
+    if settings.pick is not None and app.crash is None:
         # The screen went to stderr; stdout carries the pick alone, for $(hsm-backups --pick).
         if picked is None:
             code = code or 1
         elif (problem := print_pick(picked)) is not None:
             _say(problem)
             code = 1
-    # A worker thread may still sit in a slow AWS call (read timeouts are 20 s, retries
-    # several): its answer no longer matters, and the interpreter would otherwise wait for it
-    # at exit. The terminal is already restored here; flush and leave at once.
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            stream.flush()
-    os._exit(code)
+    return 1 if app.crash is not None else code
 
 
 #: TERM values of terminals that cannot show a full-screen program (no cursor addressing).

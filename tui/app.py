@@ -24,15 +24,19 @@ from textual.screen import Screen
 
 from tui.backups import BackupSource, clean
 from tui.backups.clipboard import (
+    TMUX_FIX_CONF,
+    TMUX_FIX_NOW,
     ClipboardTooLarge,
+    TmuxDrop,
     in_tmux,
     osc52,
     osc52_doubtful,
-    tmux_doubt,
+    tmux_drops,
     tmux_option,
 )
 from tui.backups.filewrite import cancel_writes
 from tui.config import ConfigKeeper, Written, config_path
+from tui.crash import Crash
 from tui.screens import HelpScreen, MainScreen
 from tui.screens.copy import CopyText
 from tui.settings import Settings
@@ -85,6 +89,17 @@ class HsmBackupsApp(App[str]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        # Textual's own action: SIGTSTP, which its driver turns into a restored terminal and
+        # a stop; `fg` sends SIGCONT, and _redraw_on_sigcont draws the screen again. A no-op
+        # where the platform cannot suspend (Windows, a headless driver).
+        Binding(
+            "ctrl+z",
+            "suspend_process",
+            "Suspend",
+            tooltip="Suspend to the shell, as any terminal program does; fg brings it back",
+            show=False,
+            id="app.suspend",
+        ),
         Binding(
             "t",
             "cycle_time",
@@ -123,6 +138,8 @@ class HsmBackupsApp(App[str]):
         self.closing = False
         #: Files whose export quitting stopped (nothing was written to them).
         self.cancelled_exports: list[Path] = []
+        #: The first unexpected error, which ended the app: the command line reports it.
+        self.crash: Crash | None = None
         self._type_ahead = TypeAheadGate(self, lambda: self.closing)
         self._start_looks(config_file or config_path())
 
@@ -268,6 +285,30 @@ class HsmBackupsApp(App[str]):
         """Paint every line again: the terminal may have been cleared under us."""
         self.refresh(repaint=True, layout=True)
 
+    # ---- unexpected errors: one line and a private report (tui/crash.py), never a screen ----
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Every unexpected error reaches this (a handler, compose, a timer, a worker with
+        exit_on_error): remember the first one for the command line, then let Textual close
+        the app as it does (status 1; under Pilot it raises the error again for the test)."""
+        if self.crash is None:
+            self.crash = Crash(*_unwrapped(error))
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        """Textual renders a Rich traceback *with every frame's local variables* here, to
+        print once the terminal is restored; on a shared host that is memory on the screen
+        (credentials, tokens). Only close the app: the command line says one line instead."""
+        self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """After a crash, what Textual queued to print (its traceback, or an error's own
+        rendering from panic()) is dropped: the crash report holds what is needed."""
+        if self.crash is not None:
+            self._exit_renderables.clear()
+            return
+        super()._print_error_renderables()
+
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.settings, self.source, self.regions)
 
@@ -286,45 +327,71 @@ class HsmBackupsApp(App[str]):
         else:
             self.exit()
 
-    def copy_out(self, text: str, what: str) -> bytes | None:
+    def copy_out(self, text: str, what: str, *, command: bool | None = None) -> bytes | None:
         """Put `text` on the user's clipboard through the terminal, and say so.
 
         OSC 52, so it reaches the clipboard of the machine the user sits at, over SSH too.
         Inside tmux it is sent twice: plainly (tmux takes it with `set-clipboard on`) and
         wrapped for passthrough (the outer terminal gets it with `allow-passthrough on`).
-        Too big for one sequence: the text is shown to select instead. Returns the bytes sent.
+        Too big for one sequence, or inside a tmux known to drop both: the text is shown to
+        select instead. `command` (an `aws` command line: the text view may fold it) is
+        worked out from the text when not given. Returns the bytes sent.
         """
         environ = self.environ
+        if command is None:
+            command = "\n" not in text and text.startswith("aws ")
         try:
             data = osc52(text, tmux=False)
             if in_tmux(environ):
                 data += osc52(text, tmux=True)
         except ClipboardTooLarge as exc:
-            self.push_screen(CopyText(what, text, f"Too big for the clipboard: {exc}."))
+            self.push_screen(
+                CopyText(what, text, f"Too big for the clipboard: {exc}.", command=command)
+            )
             return None
         if self._driver is not None:
             self._driver.write(data.decode("ascii"))
         # The value itself when it is short and one line: the user sees what they will paste.
         short = "\n" not in text and len(text) <= 40
-        message = f"{what} {clean(text)} copied" if short else f"{what} copied"
-        message += " to the clipboard (OSC 52)."
+        named = f"{what} {clean(text)}" if short else what
         doubt = osc52_doubtful(environ)
-        if doubt is None and in_tmux(environ):
-            self._say_copied_in_tmux(message)
+        if doubt is not None:
+            tell(
+                self,
+                f"{named} sent to the clipboard (OSC 52), but it may not arrive: {doubt}. "
+                "Y then t shows it to select instead.",
+                title="Copy may not arrive",
+                timeout=10,
+            )
+        elif in_tmux(environ):
+            self._ask_tmux(f"{named} copied to the clipboard (OSC 52).", text, what, command)
         else:
-            self._say_copied(message, doubt)
+            self._say_copied(f"{named} copied to the clipboard (OSC 52).")
         return data
 
     @work(thread=True, group="tmux", exit_on_error=False, description="tmux clipboard options")
-    def _say_copied_in_tmux(self, message: str) -> None:
+    def _ask_tmux(self, message: str, text: str, what: str, command: bool) -> None:
         """Ask tmux (a subprocess, so off the UI thread) whether it lets either sequence out."""
-        doubt = tmux_doubt(self.tmux_option)
-        self.call_from_thread(self._say_copied, message, doubt)
+        drop = tmux_drops(self.tmux_option)
+        if drop is None:
+            self.call_from_thread(self._say_copied, message)
+        else:
+            self.call_from_thread(self._not_copied, drop, text, what, command)
 
-    def _say_copied(self, message: str, doubt: str | None) -> None:
-        if doubt is not None:
-            message += f" It may not arrive: {doubt}. Y then t shows it to select instead."
-        tell(self, message, title="Copied", timeout=4 if doubt is None else 10)
+    def _say_copied(self, message: str) -> None:
+        tell(self, message, title="Copied", timeout=4)
+
+    def _not_copied(self, drop: TmuxDrop, text: str, what: str, command: bool) -> None:
+        """tmux is known to drop both sequences: no "Copied" then, but the text to select,
+        and the one line that makes the next copy work."""
+        # The fix on lines of its own, so it is read (and selected) whole at any width.
+        reason = (
+            f"Not copied: {drop.reason}.\n"
+            "Select the text below instead (Shift+drag in most terminals).\n"
+            f"The one-line fix, in ~/.tmux.conf:  {TMUX_FIX_CONF}\n"
+            f"Or now, for the running tmux:      {TMUX_FIX_NOW}"
+        )
+        self.push_screen(CopyText(f"Not copied: {what}", text, reason, command=command))
 
     def _palette_key(self) -> Binding:
         """Textual's own palette key, which no BINDINGS list of ours holds."""
@@ -359,6 +426,17 @@ class HsmBackupsApp(App[str]):
                 ]
             )
         )
+
+
+def _unwrapped(error: BaseException) -> tuple[BaseException, str]:
+    """The error a worker raised (Textual wraps it in WorkerFailed), and where it happened."""
+    from textual.worker import WorkerFailed, active_worker
+
+    if isinstance(error, WorkerFailed):
+        worker = active_worker.get(None)
+        named = (worker.description or worker.name) if worker is not None else ""
+        return error.error, f"in the background task '{named}'" if named else "in a background task"
+    return error, "in the browser"
 
 
 def build_app(settings: Settings, source: BackupSource | None = None) -> HsmBackupsApp:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import shlex
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static
 
@@ -78,32 +77,6 @@ async def test_inside_tmux_both_the_plain_and_the_passthrough_sequence_go_out(
         plain = _osc52(backup.backup_id)
         wrapped = "\x1bPtmux;" + plain.replace("\x1b", "\x1b\x1b") + "\x1b\\"
         assert "".join(written) == plain + wrapped
-
-
-@pytest.mark.parametrize(
-    ("options", "warned"),
-    [
-        ({"set-clipboard": "external", "allow-passthrough": "off"}, True),  # tmux's defaults
-        ({"set-clipboard": "off", "allow-passthrough": "off"}, True),
-        ({"set-clipboard": "on", "allow-passthrough": "off"}, False),
-        ({"set-clipboard": "external", "allow-passthrough": "on"}, False),
-        ({"set-clipboard": "external"}, False),  # tmux before 3.3: no such option, passes it on
-    ],
-)
-async def test_inside_tmux_the_message_says_when_tmux_will_drop_the_copy(
-    make_app: AppFactory, options: dict[str, str], warned: bool
-) -> None:
-    app = make_app()
-    app.environ = {"TERM": "tmux-256color", "TMUX": "/tmp/tmux-0/default,1,0"}
-    app.tmux_option = options.get
-    async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        _record(app)
-        await pilot.press("y")
-        await until(pilot, lambda: bool(app._notifications), "the message")
-        said = str(next(iter(app._notifications)).message)
-        assert said.startswith("Backup ID backup-")
-        assert ("add `set -g set-clipboard on` to ~/.tmux.conf" in said) is warned, said
 
 
 async def test_the_menu_copies_a_ready_to_run_command(make_app: AppFactory) -> None:

@@ -208,3 +208,46 @@ def test_an_error_message_with_a_lone_surrogate_is_scrubbed() -> None:
     assert err.message == "bad \ufffd answer"
     str(err).encode("utf-8")
     assert describe_error(RuntimeError("\udfff")).message == "\ufffd"
+
+
+def _unreachable(url: str) -> AwsError:
+    return describe_error(bce.EndpointConnectionError(endpoint_url=url))
+
+
+def test_an_endpoint_for_a_region_botocore_does_not_know_names_the_region() -> None:
+    """`--region us-east-7` said only "EndpointConnectionError… check the network"."""
+    error = _unreachable("https://cloudhsmv2.us-east-7.amazonaws.com/")
+    assert error.code == "EndpointConnectionError"
+    assert error.title == "Cannot reach CloudHSM in us-east-7"
+    assert error.message.startswith(
+        "could not reach CloudHSM in us-east-7: no such region? us-east-7 is not a region of "
+        "the aws partition that botocore "
+    )
+    assert "(did you mean us-east-2 or us-east-1?)" in error.message
+    assert "Choose another region" in error.hint
+    assert "network" not in error.hint
+
+
+@pytest.mark.parametrize(
+    ("url", "region"),
+    [
+        ("https://cloudhsmv2.us-east-1.amazonaws.com/", "us-east-1"),
+        ("https://cloudhsmv2.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+        ("https://cloudhsmv2-fips.us-gov-west-1.amazonaws.com", "us-gov-west-1"),
+    ],
+)
+def test_an_endpoint_of_a_known_region_names_it_and_points_at_the_network(
+    url: str, region: str
+) -> None:
+    error = _unreachable(url)
+    assert error.title == f"Cannot reach CloudHSM in {region}"
+    assert error.message.startswith(f"could not reach CloudHSM in {region}. (")
+    assert "no such region" not in error.message
+    assert "network" in error.hint
+    assert error.retryable
+
+
+def test_an_endpoint_url_of_its_own_is_not_taken_for_a_region() -> None:
+    error = _unreachable("http://localhost:4566")
+    assert error.title == "Cannot reach the endpoint"
+    assert "--endpoint-url" in error.hint

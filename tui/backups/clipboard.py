@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import subprocess
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from tui.backups.sanitize import clean
 
@@ -102,18 +103,33 @@ def tmux_option(name: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def tmux_doubt(option: Callable[[str], str | None]) -> str | None:
-    """Why tmux drops both sequences we send, from its options; None when one gets through.
+#: tmux's own fix for the copy it drops, for now and for good: with `set-clipboard on` tmux
+#: takes the plain OSC 52 itself, passes it on to the outer terminal, and keeps a paste buffer.
+TMUX_FIX_NOW = "tmux set -g set-clipboard on"
+TMUX_FIX_CONF = "set -g set-clipboard on"
+
+
+@dataclass(frozen=True)
+class TmuxDrop:
+    """tmux's options drop both sequences we send; `set_clipboard` is what tmux said."""
+
+    set_clipboard: str
+
+    @property
+    def reason(self) -> str:
+        return f"tmux drops it (set-clipboard {self.set_clipboard}, allow-passthrough off)"
+
+
+def tmux_drops(option: Callable[[str], str | None]) -> TmuxDrop | None:
+    """Whether tmux drops both sequences we send, from its options; None when one gets through.
 
     The plain OSC 52 needs `set-clipboard on` (the default, `external`, ignores applications);
     the passthrough one needs `allow-passthrough on` (tmux 3.3+; older ones have no such
-    option and pass it on). An option tmux cannot tell counts as letting it through.
+    option and pass it on). An option tmux cannot tell counts as letting it through: only a
+    copy known to be dropped is said to be.
     """
     clipboard = option("set-clipboard")
     passthrough = option("allow-passthrough")
     if clipboard is None or clipboard == "on" or passthrough is None or passthrough != "off":
         return None
-    return (
-        f"tmux ignores it (set-clipboard {clipboard}, allow-passthrough off); "
-        "add `set -g set-clipboard on` to ~/.tmux.conf"
-    )
+    return TmuxDrop(clean(clipboard))

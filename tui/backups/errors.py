@@ -257,6 +257,40 @@ def _unreadable_answer(exc: BaseException, service: str) -> AwsError | None:
     )
 
 
+def _unreachable(exc: bce.EndpointConnectionError) -> AwsError:
+    """An endpoint that cannot be reached, with the region it was for: a region name that
+    botocore does not know (us-east-7) is the likely cause, not the network. (Region data
+    is read here, on the first such error, not at start-up.)"""
+    from tui.backups.regions import endpoint_region, unknown_region
+
+    url = str(exc.kwargs.get("endpoint_url") or "")
+    region = endpoint_region(url)
+    if region is None:  # --endpoint-url, or a URL of another shape
+        return AwsError(
+            "EndpointConnectionError",
+            "Cannot reach the endpoint",
+            str(exc),
+            "Check the network, proxy, region and --endpoint-url; then press r.",
+            True,
+        )
+    if (unknown := unknown_region(region)) is not None:
+        return AwsError(
+            "EndpointConnectionError",
+            f"Cannot reach CloudHSM in {region}",
+            f"could not reach CloudHSM in {region}: no such region? {unknown}. ({exc})",
+            "Choose another region (the sidebar, or --region); a region newer than this "
+            "botocore needs a newer boto3. Then press r.",
+            True,
+        )
+    return AwsError(
+        "EndpointConnectionError",
+        f"Cannot reach CloudHSM in {region}",
+        f"could not reach CloudHSM in {region}. ({exc})",
+        "Check the network and any proxy (HTTPS_PROXY); then press r.",
+        True,
+    )
+
+
 def describe_error(
     exc: BaseException, *, profile: str | None = None, service: str = "AWS"
 ) -> AwsError:
@@ -322,13 +356,7 @@ def describe_error(
             True,
         )
     if isinstance(exc, bce.EndpointConnectionError):
-        return AwsError(
-            "EndpointConnectionError",
-            "Cannot reach the endpoint",
-            str(exc),
-            "Check the network, proxy, region and --endpoint-url; then press r.",
-            True,
-        )
+        return _unreachable(exc)
     if isinstance(exc, bce.ParamValidationError):
         return AwsError("ParamValidation", "Invalid request", str(exc), "Check the filters.", False)
     if isinstance(exc, PagingLimit):

@@ -298,3 +298,8 @@ def main(argv: Sequence[str]) -> int:
     except AwsError as error:
         sys.stderr.write(f"hsm-backups list: {clean(error.code)}: {clean(error.message)}\n")
         return EXIT_ERROR
+    except Exception as exc:  # a bug: one line naming a private crash report, never a traceback
+        from tui.crash import Crash, report
+
+        sys.stderr.write(f"hsm-backups list: {report(Crash(exc, 'while listing'))}\n")
+        return EXIT_ERROR

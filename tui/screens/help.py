@@ -36,14 +36,19 @@ ABOUT = (
     "\n\n"
     "Copying (y, Y): the text goes to the clipboard through the terminal (OSC 52), so over SSH "
     "it lands on the machine you sit at. Inside tmux it is sent both plainly (tmux needs "
-    "'set -g set-clipboard on') and wrapped for passthrough ('set -g allow-passthrough on'). If "
-    "nothing arrives, Y then t shows the text: Shift+drag selects it in most terminals.\n\n"
+    "'set -g set-clipboard on') and wrapped for passthrough ('set -g allow-passthrough on'); "
+    "under tmux's defaults both are dropped, and the app says Not copied and shows the text "
+    "('tmux set -g set-clipboard on' fixes it). If nothing arrives, Y then t shows the text: "
+    "Shift+drag selects it in most terminals.\n\n"
     "Looks: t shows times in UTC, in local time or as ages. Ctrl+P, then 'Theme', "
     "picks a theme (or start with --theme NAME): hsm-dark, hsm-light, hsm-16 (the terminal's "
     "own 16 colours, chosen by itself on TERM=linux or TERM=xterm without COLORTERM), "
     "hsm-mono (no colour, chosen under NO_COLOR) or one of Textual's. Both choices are "
     "remembered in a small config file (on Linux ~/.config/hsm-backups/config.json, or "
-    "$HSM_BACKUPS_CONFIG), which holds nothing else."
+    "$HSM_BACKUPS_CONFIG), which holds nothing else.\n\n"
+    "Crashes: an unexpected error closes the app with one line naming a crash report (on "
+    "Linux in ~/.local/state/hsm-backups), readable by you alone, with the traceback's frames "
+    "but no variables, environment or credentials in it."
 )
 _NAMES = {
     "slash": "/",
