@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Tree
 
-from tui.backups import Backup, BackupSource
+from tui.backups import Backup, BackupSource, invalid_backup_ids
 from tui.timemodes import TimeDisplay
 from tui.widgets.detail_view import TWO_COLUMNS, DetailView
 from tui.widgets.fitting import shorten
@@ -499,7 +499,10 @@ class BackupDetail(VerticalScroll, can_focus=True):
         ref = event.node.data
         if ref is None or (self.key is not None and (ref.region or "", ref.backup_id) == self.key):
             return
-        if (why := UNREADABLE.get(ref.status)) is not None:
+        # A node that is not even a backup ID is the screen's to refuse, saying so; one the
+        # walk could not read is refused here, with why.
+        readable_id = not invalid_backup_ids((ref.backup_id,))
+        if readable_id and (why := UNREADABLE.get(ref.status)) is not None:
             region = ref.region or "its region"
             tell(self, f"Not going there: {why.format(region=region)}.", timeout=5)
             return
