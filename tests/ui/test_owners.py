@@ -151,6 +151,32 @@ async def test_a_backup_whose_arn_names_another_account_is_not_looked_up(
         assert {main.expiry_of(b).kind for b in ours} <= {"expires", "overdue"}
 
 
+async def test_rows_loaded_before_sts_answered_are_judged_again_when_it_does(
+    world: DemoWorld,
+) -> None:
+    """The top bar asks STS after the first page: rows already shown change their verdict
+    (and the Owner column comes) the moment the caller's account is known."""
+    listed = [Backup.from_api(b) for b in world.backups(DEMO_HOME_REGION)][:50]
+    target = next(b for b in listed if needs_cluster(b)).backup_id
+
+    def theirs(parsed: dict[str, Any], **_: Any) -> None:
+        for item in parsed.get("Backups", []):
+            if item.get("BackupId") == target:
+                item["BackupArn"] = item["BackupArn"].replace(DEMO_ACCOUNT, DEMO_OTHER_ACCOUNT)
+                item["ClusterId"] = THEIR_CLUSTER
+
+    app = _signed_in_app(world, [], theirs)
+    async with app.run_test(size=(240, 48)) as pilot:
+        await settle(pilot)
+
+        def judged() -> bool:
+            row = next(line for line in _table_lines(app) if target in line)
+            return OWNERS in row and _table_lines(app)[0].split()[-1] == "Owner"
+
+        await until(pilot, judged, "the row judged as another account's")
+        assert f"account {DEMO_ACCOUNT}" in screen_text(app).splitlines()[0]
+
+
 def _policies(world: DemoWorld) -> dict[str, int]:
     return {
         c["ClusterId"]: int(c["BackupRetentionPolicy"]["Value"])
