@@ -8,6 +8,7 @@ import json
 import os
 import stat
 import threading
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from tui import __version__
 from tui.app import HsmBackupsApp
 from tui.backups import BackupQuery, clean
 from tui.backups import export as export_module
-from tui.backups.demo import DEMO_HOME_REGION, WorldSpec
+from tui.backups.demo import DEMO_HOME_REGION, DemoWorld, WorldSpec
 from tui.backups.demo_data import HOSTILE_VALUES
 from tui.screens import MainScreen
 from tui.screens.export import ExportScreen, FormatChoice
@@ -105,6 +106,7 @@ async def test_e_writes_the_loaded_rows_as_csv_with_the_query_in_comment_lines(
         assert {row["BackupState"] for row in rows} <= {"READY", "PENDING_DELETION"}
         assert comments == [
             f"# hsm-backups export ({__version__})",
+            "# schema_version: 2",
             "# profile: demo",
             f"# region: {DEMO_HOME_REGION}",
             "# filters: states=READY,PENDING_DELETION",
@@ -374,9 +376,7 @@ async def test_hostile_text_comes_out_raw_without_control_characters(
             values = {t["Value"] for b in doc["backups"] for t in b.get("TagList", [])}
         else:
             _, rows = _read_csv(target)
-            values = {
-                tag.split("=", 1)[1] for row in rows for tag in row["Tags"].split("; ") if tag
-            }
+            values = {t["Value"] for row in rows if row["Tags"] for t in json.loads(row["Tags"])}
         for value in hostile:
             assert clean(value) in values, f"{value!r} reaches the file as its cleaned self"
         assert app.is_running, "no markup was run along the way ([@click=app.quit])"
@@ -565,3 +565,81 @@ async def test_a_fifo_is_refused_by_name_and_never_replaced(
         assert isinstance(app.screen, ExportScreen)
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
     assert os.listdir(tmp_path) == ["pipe.csv"]
+
+
+async def test_expiring_within_7_then_e_writes_the_dates_that_made_the_rows_match(
+    make_app: AppFactory, world: DemoWorld, tmp_path: Path
+) -> None:
+    """The file carries the expiry the table showed: kind, date, the policy's days, the text."""
+    policies = {
+        c["ClusterId"]: int(c["BackupRetentionPolicy"]["Value"])
+        for c in world.clusters(DEMO_HOME_REGION)
+    }
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("slash")
+        app.screen.query_one("#expiring-within", Input).focus()
+        await pilot.press("7", "enter")
+        main = await settle(pilot)
+        shown = list(main.table.rows)
+        assert 1 < len(shown) < len(main.table.all_rows)
+        on_screen = screen_text(app)
+        await pilot.press("escape")
+        await _open(pilot)
+        await _export_to(pilot, tmp_path / "soon.csv")
+        _, rows = _read_csv(tmp_path / "soon.csv")
+        assert [row["BackupId"] for row in rows] == [b.backup_id for b in shown]
+        for row, backup in zip(rows, shown, strict=True):
+            assert row["expiry_kind"] in ("expires", "overdue", "pending-deletion")
+            when = datetime.fromisoformat(row["expiry_date"].replace("Z", "+00:00"))
+            assert when <= NOW + timedelta(days=7), "the dates that made it match"
+            if row["expiry_kind"] == "pending-deletion":
+                assert row["retention_days"] == ""
+                assert backup.delete_at == when
+            else:
+                assert int(row["retention_days"]) == policies[str(backup.cluster_id)]
+        # The text is the table's Expires cell, as shown when the file was written.
+        lines = [" ".join(line.split()) for line in on_screen.splitlines()]
+        for row in rows:
+            cells = f"{row['BackupId']} {row['BackupState']} {row['expiry_text']} "
+            assert any(cells in line for line in lines), cells
+
+        await _open(pilot)
+        app.screen.query_one("#export-json", RadioButton).value = True
+        await _export_to(pilot, tmp_path / "soon.json")
+        doc = json.loads((tmp_path / "soon.json").read_text(encoding="utf-8"))
+        assert doc["schema_version"] == 2
+        for record, row in zip(doc["backups"], rows, strict=True):
+            assert record["expiry"] == {
+                "kind": row["expiry_kind"],
+                "date": row["expiry_date"],
+                "retention_days": int(row["retention_days"]) if row["retention_days"] else None,
+                "text": row["expiry_text"],
+            }
+
+
+async def test_the_csv_tags_read_back_exactly_even_with_semicolons(
+    make_app: AppFactory, tmp_path: Path
+) -> None:
+    """The demo's long `ticket` note holds `; ` (and `:` and `#`): a `k=v; k2=v2` cell cut it."""
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        main = await settle(pilot)
+        await pilot.press("A")
+        await until(pilot, lambda: main.listing.done, "every page")
+        main = await settle(pilot)
+        await _open(pilot)
+        await _export_to(pilot, tmp_path / "all.csv")
+        _, rows = _read_csv(tmp_path / "all.csv")
+        by_id = {b.backup_id: b for b in main.table.rows}
+        assert len(rows) == len(by_id)
+        tricky = 0
+        for row in rows:
+            backup = by_id[row["BackupId"]]
+            tags = json.loads(row["Tags"]) if row["Tags"] else []
+            assert [(t["Key"], t["Value"]) for t in tags] == [
+                (clean(k), clean(v)) for k, v in backup.tags
+            ]
+            tricky += any("; " in t["Value"] for t in tags)
+        assert tricky, "the demo has tag values with '; ' in them"

@@ -151,7 +151,7 @@ async def test_odd_responses_still_show_every_row(make_app: AppFactory, wire: Wi
 
     wire.rewrite = oddify
     app = make_app(page_size=20)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(160, 50)) as pilot:  # the detail shows its last field whole
         main = await settle(pilot)
         ids = [b.backup_id for b in main.table.rows]
         assert len(ids) >= 20

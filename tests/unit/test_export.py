@@ -18,6 +18,8 @@ import pytest
 from tui.backups import Backup, BackupQuery, clean
 from tui.backups.export import (
     CSV_COLUMNS,
+    EXPIRY_COLUMNS,
+    SCHEMA_VERSION,
     ExportContext,
     default_export_path,
     export_csv,
@@ -27,6 +29,7 @@ from tui.backups.export import (
     write_error_text,
 )
 from tui.backups.filewrite import NotAFileError
+from tui.backups.retention import ClusterInfo, Expiry, expiry
 
 CREATED = datetime(2026, 11, 20, 3, 0, 5, tzinfo=UTC)
 _ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -150,6 +153,7 @@ class TestJson:
             "TagList": [{"Key": "env", "Value": "prod"}, {"Key": "owner", "Value": "支払い処理"}],
             "HsmType": "hsm2m.medium",
             "Mode": "FIPS",
+            "expiry": None,  # no expiries given
         }
         assert "TagList" not in copy  # the API sent none: absent, not an empty list
         assert copy["CopyTimestamp"] == "2026-11-17T04:30:00Z"
@@ -184,6 +188,7 @@ class TestCsv:
         comments, _ = _read_csv(path)
         assert comments == [
             "# hsm-backups export (0.1.0)",
+            "# schema_version: 2",
             "# profile: prod-admin",
             "# region: us-east-1",
             "# filters: clusterIds=cluster-234567abcde; states=READY",
@@ -207,7 +212,7 @@ class TestCsv:
         )
         export_csv(path, [FULL], context)
         comments, _ = _read_csv(path)
-        assert comments[1:7] == [
+        assert comments[2:8] == [
             "# profile: (default)",
             "# region: eu-west-1",
             "# filters: none",
@@ -215,7 +220,7 @@ class TestCsv:
             "# sort: oldest first",
             "# local_filter: none",
         ]
-        assert comments[7] == "# loaded: 1 (complete)"
+        assert comments[8] == "# loaded: 1 (complete)"
 
     def test_header_then_one_row_per_backup_in_order(self, tmp_path: Path) -> None:
         path = tmp_path / "out.csv"
@@ -223,7 +228,7 @@ class TestCsv:
         _, rows = _read_csv(path)
         header, *data = rows
         assert header == [*CSV_COLUMNS, "FutureField", "Negative", "Remark", "Weird Key"]
-        assert header[:14] == [
+        assert header[:18] == [
             "BackupId",
             "BackupArn",
             "BackupState",
@@ -238,13 +243,20 @@ class TestCsv:
             "HsmType",
             "Mode",
             "Tags",
+            "expiry_kind",
+            "expiry_date",
+            "retention_days",
+            "expiry_text",
         ]
         assert [row[0] for row in data] == [clean(b.backup_id) for b in BACKUPS]
         assert all(len(row) == len(header) for row in data)
         full = dict(zip(header, data[0], strict=True))
         assert full["CreateTimestamp"] == "2026-11-20T03:00:05Z"
         assert full["NeverExpires"] == "false"
-        assert full["Tags"] == "env=prod; owner=支払い処理"
+        assert json.loads(full["Tags"]) == [
+            {"Key": "env", "Value": "prod"},
+            {"Key": "owner", "Value": "支払い処理"},
+        ]
         assert full["CopyTimestamp"] == full["FutureField"] == ""
         copy = dict(zip(header, data[1], strict=True))
         assert json.loads(copy["FutureField"]) == {
@@ -257,7 +269,7 @@ class TestCsv:
         export_csv(path, BACKUPS, CONTEXT)
         text = path.read_text(encoding="utf-8")
         assert clean(text.replace("\n", "")) == text.replace("\n", "")
-        assert len(text.splitlines()) == 10 + 1 + len(BACKUPS)
+        assert len(text.splitlines()) == 11 + 1 + len(BACKUPS)
         _, (header, *data) = _read_csv(path)
         hostile = dict(zip(header, data[2], strict=True))
         assert hostile["BackupState"] == "READY [2J"
@@ -268,7 +280,11 @@ class TestCsv:
         export_csv(path, BACKUPS, CONTEXT)
         _, (header, *data) = _read_csv(path)
         hostile = dict(zip(header, data[2], strict=True))
-        assert hostile["Tags"] == '\'=HYPERLINK("http://evil")=x; note=line one line two [31mred'
+        # The Tags cell is JSON: it starts with `[`, never a formula, and reads back exactly.
+        assert json.loads(hostile["Tags"]) == [
+            {"Key": '=HYPERLINK("http://evil")', "Value": "x"},
+            {"Key": "note", "Value": "line one line two [31mred"},
+        ]
         assert hostile["Remark"] == "'@SUM(A1:A9)"
         assert hostile["Weird Key"] == "'+1-555"
         assert hostile["Negative"] == "'-2"
@@ -293,7 +309,7 @@ class TestCsv:
         row = dict(zip(header, data, strict=True))
         assert row["BackupState"] == "' =1+1"
         assert row["ClusterId"] == "' =3+3"
-        assert row["Tags"] == "' @x=y"
+        assert json.loads(row["Tags"]) == [{"Key": " @x", "Value": "y"}]
         assert row["Remark"] == "' +1"
         assert row["Spaced"] == "  plain text", "only a formula is changed"
         assert all(not cell.lstrip().startswith(("=", "+", "-", "@")) for cell in data)
@@ -451,7 +467,12 @@ def test_json_layout_is_an_indented_header_and_one_line_per_backup(tmp_path: Pat
     path = tmp_path / "out.json"
     export_json(path, BACKUPS, CONTEXT)
     lines = path.read_text(encoding="utf-8").splitlines()
-    assert lines[:3] == ["{", '  "query": {', '    "profile": "prod-admin",']
+    assert lines[:4] == [
+        "{",
+        '  "schema_version": 2,',
+        '  "query": {',
+        '    "profile": "prod-admin",',
+    ]
     start = lines.index('  "backups": [')
     rows = lines[start + 1 : start + 1 + len(BACKUPS)]
     assert [json.loads(row.rstrip(","))["BackupId"] for row in rows] == [
@@ -472,3 +493,118 @@ def test_json_layout_is_an_indented_header_and_one_line_per_backup(tmp_path: Pat
 )
 def test_the_names_extension_decides_the_format(name: str, chosen: str, fmt: str) -> None:
     assert format_for_path(Path("/tmp") / name, chosen) == fmt
+
+
+# schema 2: the computed expiry, and tags that read back ------------------------------------
+
+#: What the table shows for BACKUPS at the export's time: a 90-day policy, a countdown, none.
+EXPIRIES: list[Expiry | None] = [
+    expiry(FULL, ClusterInfo("us-east-1", "cluster-234567abcde", True, 90, "ACTIVE"), CREATED),
+    expiry(COPY, None, CREATED),
+    None,
+]
+
+
+def test_schema_version_is_2_in_both_formats(tmp_path: Path) -> None:
+    assert SCHEMA_VERSION == 2
+    export_json(tmp_path / "out.json", BACKUPS, CONTEXT)
+    assert json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["schema_version"] == 2
+    export_csv(tmp_path / "out.csv", BACKUPS, CONTEXT)
+    comments, _ = _read_csv(tmp_path / "out.csv")
+    assert "# schema_version: 2" in comments
+
+
+def test_csv_has_the_expiry_the_table_showed(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    export_csv(path, BACKUPS, CONTEXT, expiries=EXPIRIES)
+    _, (header, *data) = _read_csv(path)
+    assert header[14:18] == list(EXPIRY_COLUMNS)
+    full, copy, hostile = (dict(zip(header, row, strict=True)) for row in data)
+    assert [full[c] for c in EXPIRY_COLUMNS] == [
+        "expires",
+        "2027-02-18T03:00:05Z",  # created + 90 days, ISO UTC
+        "90",
+        "in 90 d",
+    ]
+    assert [copy[c] for c in EXPIRY_COLUMNS] == [
+        "pending-deletion",
+        "2026-11-24T03:00:05Z",
+        "",  # no policy decides a countdown to DeleteTimestamp
+        "deleted in 4 d",
+    ]
+    assert [hostile[c] for c in EXPIRY_COLUMNS] == ["", "", "", ""]
+
+
+def test_json_has_the_expiry_the_table_showed(tmp_path: Path) -> None:
+    path = tmp_path / "out.json"
+    export_json(path, BACKUPS, CONTEXT, expiries=EXPIRIES)
+    full, copy, hostile = json.loads(path.read_text(encoding="utf-8"))["backups"]
+    assert full["expiry"] == {
+        "kind": "expires",
+        "date": "2027-02-18T03:00:05Z",
+        "retention_days": 90,
+        "text": "in 90 d",
+    }
+    assert copy["expiry"] == {
+        "kind": "pending-deletion",
+        "date": "2026-11-24T03:00:05Z",
+        "retention_days": None,
+        "text": "deleted in 4 d",
+    }
+    assert hostile["expiry"] is None
+
+
+@pytest.mark.parametrize("export", [export_json, export_csv])
+def test_one_expiry_per_backup_or_nothing_is_written(tmp_path: Path, export: Any) -> None:
+    with pytest.raises(ValueError, match="2 expiries for 3 backups"):
+        export(tmp_path / "out", BACKUPS, CONTEXT, expiries=EXPIRIES[:2])
+    assert os.listdir(tmp_path) == []
+
+
+#: Tags a `k=v; k2=v2` cell could not carry: separators, quotes, commas, JSON, newlines.
+AWKWARD_TAGS = [
+    {"Key": "ticket", "Value": "OPS-1234; see runbook; rotate=yes"},
+    {"Key": "a=b", "Value": "c=d"},
+    {"Key": "quote", "Value": "say \"hi\", then 'bye'"},
+    {"Key": "json", "Value": '[{"Key": "x"}]'},
+    {"Key": "=SUM(1)", "Value": "@formula"},
+    {"Key": "", "Value": ""},
+    {"Key": "lines", "Value": "one\ntwo\r\nthree\tfour"},
+    {"Key": "back\\slash", "Value": "C:\\ops\\keys"},
+]
+
+
+def test_csv_tags_read_back_exactly_with_csv_and_json(tmp_path: Path) -> None:
+    awkward = Backup.from_api(
+        {"BackupId": "backup-efghijklmn6", "BackupState": "READY", "TagList": AWKWARD_TAGS}
+    )
+    untagged = Backup.from_api({"BackupId": "backup-fghijklmno7", "BackupState": "READY"})
+    empty = Backup.from_api({"BackupId": "backup-ghijklmnop2", "TagList": []})
+    path = tmp_path / "out.csv"
+    export_csv(path, [awkward, untagged, empty], CONTEXT)
+    _, (header, *data) = _read_csv(path)
+    cells = [dict(zip(header, row, strict=True))["Tags"] for row in data]
+    assert json.loads(cells[0]) == [
+        {"Key": clean(t["Key"]), "Value": clean(t["Value"])} for t in AWKWARD_TAGS
+    ]
+    # Exactly the API's text, except that control characters (the newlines) are cleaned.
+    assert json.loads(cells[0])[0]["Value"] == "OPS-1234; see runbook; rotate=yes"
+    assert json.loads(cells[0])[6]["Value"] == "one two three four"
+    # Formula-looking tags are inside the JSON, which starts with `[`: no guard needed, none
+    # added, and the value reads back as the API gave it.
+    assert cells[0].startswith('[{"Key": ')
+    assert json.loads(cells[0])[4] == {"Key": "=SUM(1)", "Value": "@formula"}
+    assert cells[1] == "", "no TagList: an empty cell"
+    assert cells[2] == "[]", "an empty TagList: an empty list"
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 11 + 1 + 3, "a row is a line"
+
+
+def test_the_formula_guard_still_covers_every_other_cell(tmp_path: Path) -> None:
+    odd = Expiry("unknown", None, "-1 d", "odd")  # an expiry text that looks like a formula
+    path = tmp_path / "out.csv"
+    export_csv(path, [HOSTILE], CONTEXT, expiries=[odd])
+    _, (header, data) = _read_csv(path)
+    row = dict(zip(header, data, strict=True))
+    assert row["expiry_text"] == "'-1 d"
+    assert row["Remark"] == "'@SUM(A1:A9)"
+    assert not row["Tags"].startswith("'")

@@ -1,8 +1,10 @@
 """Export loaded backups to JSON or CSV, with a header saying which listing they came from.
 
 Every string written is the raw API value through clean(): no control character, escape
-sequence or bidi mark reaches the file, and no Rich markup is added. An existing file is
-never replaced unless the caller says so (after asking the user).
+sequence or bidi mark reaches the file, and no Rich markup is added. Beside the API's fields
+each backup carries its expiry as the table showed it (worked out by the caller: this layer
+only writes it). An existing file is never replaced unless the caller says so (after asking
+the user).
 """
 
 from __future__ import annotations
@@ -21,13 +23,27 @@ from typing import Any
 
 from tui.backups.filewrite import Cancellation, NotAFileError, write_new
 from tui.backups.models import KNOWN_FIELDS, Backup, BackupQuery
+from tui.backups.retention import Expiry
 from tui.backups.sanitize import clean
 
 TOOL_NAME = "hsm-backups"
 EXPORT_FORMATS = ("json", "csv")
+#: The layout of both formats. 1 (no `schema_version` in the file): `Tags` as `k=v; k2=v2`,
+#: no expiry. 2: `Tags` as JSON, and each backup's expiry (see EXPIRY_COLUMNS).
+SCHEMA_VERSION = 2
 
-#: CSV columns: the API's names in model order, the tags as one `k=v; k2=v2` cell.
-CSV_COLUMNS: tuple[str, ...] = (*(name for name in KNOWN_FIELDS if name != "TagList"), "Tags")
+#: The computed expiry (lowercase: the tool's, not the API's): the kind (`expires`,
+#: `never-copy`…), its instant as ISO UTC, the days of the cluster's retention policy, the text
+#: of the table's Expires cell. In JSON, the `expiry` object's `kind`, `date`,
+#: `retention_days` and `text`.
+EXPIRY_COLUMNS: tuple[str, ...] = ("expiry_kind", "expiry_date", "retention_days", "expiry_text")
+
+#: CSV columns: the API's names in model order, the tags as one JSON cell, then the expiry.
+CSV_COLUMNS: tuple[str, ...] = (
+    *(name for name in KNOWN_FIELDS if name != "TagList"),
+    "Tags",
+    *EXPIRY_COLUMNS,
+)
 
 #: A cell starting with one of these is read as a formula by Excel, LibreOffice and Sheets.
 _FORMULA_START = ("=", "+", "-", "@")
@@ -89,6 +105,29 @@ def backup_record(backup: Backup) -> dict[str, Any]:
     return record
 
 
+def expiry_record(found: Expiry | None) -> dict[str, Any] | None:
+    """The JSON `expiry` of a backup: None when the caller gave none."""
+    if found is None:
+        return None
+    return {
+        "kind": found.kind,
+        "date": None if found.when is None else iso_utc(found.when),
+        "retention_days": found.retention_days,
+        "text": clean(found.short),
+    }
+
+
+def _expiries(
+    backups: Sequence[Backup], expiries: Sequence[Expiry | None] | None
+) -> Sequence[Expiry | None]:
+    """One expiry per backup, in the same order (None throughout when none were given)."""
+    if expiries is None:
+        return [None] * len(backups)
+    if len(expiries) != len(backups):
+        raise ValueError(f"{len(expiries)} expiries for {len(backups)} backups")
+    return expiries
+
+
 def _sort_text(query: BackupQuery) -> str:
     return "oldest first" if query.sort_ascending else "newest first"
 
@@ -118,19 +157,32 @@ def export_json(
     *,
     overwrite: bool = False,
     cancellation: Cancellation | None = None,
+    expiries: Sequence[Expiry | None] | None = None,
 ) -> None:
-    """Write `{"query": {header}, "backups": [records]}` as UTF-8 JSON, rows in the given order.
+    """Write `{"schema_version": 2, "query": {header}, "backups": [records]}` as UTF-8 JSON,
+    rows in the given order.
 
     The header is indented; each backup is one line (grep-able, and three times quicker to
-    write than indenting 100k records).
+    write than indenting 100k records). `expiries` (one per backup, as the table shows them)
+    become each record's `expiry` object, `null` without one.
     Raises FileExistsError when `path` exists and `overwrite` is False.
     """
     header = json.dumps(_header(backups, context), indent=2, ensure_ascii=False, allow_nan=False)
     records = ",\n".join(
-        "    " + json.dumps(backup_record(b), ensure_ascii=False, allow_nan=False) for b in backups
+        "    "
+        + json.dumps(
+            {**backup_record(b), "expiry": expiry_record(e)}, ensure_ascii=False, allow_nan=False
+        )
+        for b, e in zip(backups, _expiries(backups, expiries), strict=True)
     )
     body = f"[\n{records}\n  ]" if records else "[]"
-    text = '{\n  "query": ' + header.replace("\n", "\n  ") + ',\n  "backups": ' + body + "\n}\n"
+    text = (
+        f'{{\n  "schema_version": {SCHEMA_VERSION},\n  "query": '
+        + header.replace("\n", "\n  ")
+        + ',\n  "backups": '
+        + body
+        + "\n}\n"
+    )
     write_new(Path(path), text, overwrite=overwrite, cancellation=cancellation)
 
 
@@ -156,7 +208,23 @@ def _csv_cell(value: object) -> str:
 
 
 def _tags_cell(backup: Backup) -> str:
-    return "; ".join(f"{clean(k)}={clean(v)}" for k, v in backup.tags)
+    """The tags as JSON, `[{"Key": "k", "Value": "v"}]`, as in a JSON export: any key or value
+    reads back exactly (`; `, `=`, quotes, commas). Empty when the API sent no TagList.
+
+    A cell that starts with `[` is never taken for a formula.
+    """
+    if not backup.has_tags and not backup.tags:
+        return ""
+    tags = [{"Key": clean(k), "Value": clean(v)} for k, v in backup.tags]
+    return json.dumps(tags, ensure_ascii=False)
+
+
+def _expiry_cells(found: Expiry | None) -> list[str]:
+    record = expiry_record(found)
+    if record is None:
+        return [""] * len(EXPIRY_COLUMNS)
+    days = record["retention_days"]
+    return [record["kind"], record["date"] or "", "" if days is None else str(days), record["text"]]
 
 
 def _filters_text(query: BackupQuery) -> str:
@@ -177,6 +245,7 @@ def _comment_lines(backups: Sequence[Backup], context: ExportContext) -> Iterabl
         return missing if value is None else clean(value)
 
     yield f"# {TOOL_NAME} export ({clean(context.tool_version)})"
+    yield f"# schema_version: {SCHEMA_VERSION}"
     yield f"# profile: {show(context.profile)}"
     yield f"# region: {show(context.region)}"
     yield f"# filters: {_filters_text(context.query)}"
@@ -195,12 +264,14 @@ def export_csv(
     *,
     overwrite: bool = False,
     cancellation: Cancellation | None = None,
+    expiries: Sequence[Expiry | None] | None = None,
 ) -> None:
-    """Write `#` comment lines (tool, profile, region, filters, shared, sort, local_filter,
-    loaded, exported_at, count), then a header row and one row per backup, in the given order,
-    as UTF-8 with "\\n" endings.
+    """Write `#` comment lines (tool, schema_version, profile, region, filters, shared, sort,
+    local_filter, loaded, exported_at, count), then a header row and one row per backup, in the
+    given order, as UTF-8 with "\\n" endings.
 
-    Columns are CSV_COLUMNS then every unknown API field seen in any row (sorted by name).
+    Columns are CSV_COLUMNS then every unknown API field seen in any row (sorted by name);
+    the expiry columns hold `expiries` (one per backup), empty without them.
     Readers should drop the lines starting with `#` before parsing the CSV; no data line starts
     with `#` (a row whose first cell starts with `#` is written fully quoted).
 
@@ -217,11 +288,13 @@ def export_csv(
     writer = csv.writer(out, lineterminator="\n")
     quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow([_guard_formula(clean(c)) for c in (*CSV_COLUMNS, *extra_names)])
-    for backup in backups:
+    api_columns = CSV_COLUMNS[: CSV_COLUMNS.index("Tags")]
+    for backup, found in zip(backups, _expiries(backups, expiries), strict=True):
         api = dict(backup.fields())
         extra = dict(backup.extra)
-        row = [_csv_cell(api.get(name)) for name in CSV_COLUMNS[:-1]]
+        row = [_csv_cell(api.get(name)) for name in api_columns]
         row.append(_tags_cell(backup))
+        row.extend(_expiry_cells(found))
         row.extend(_csv_cell(extra.get(name)) for name in extra_names)
         row = [_guard_formula(cell) for cell in row]
         # A line starting with `#` would be taken for a comment and skipped by the reader.

@@ -15,6 +15,7 @@ MAX_PAGE_SIZE = 50
 _BACKUP_ID = re.compile(r"backup-[2-7a-zA-Z]{11,16}")
 _CLUSTER_ID = re.compile(r"cluster-[2-7a-zA-Z]{11,16}")
 _SPLIT = re.compile(r"[\s,;]+")
+_ACCOUNT = re.compile(r"[0-9]{12}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 # API member name -> attribute, in the order the botocore model lists them. Anything else the
@@ -206,6 +207,17 @@ class Backup:
         if self.arn_is_stem and self.arn_stored is not None:
             return self.arn_stored + self.backup_id
         return self.arn_stored
+
+    @property
+    def owner_account(self) -> str | None:
+        """The 12-digit account ID the ARN names (`arn:aws:cloudhsm:<region>:<account>:…`).
+
+        None when there is no ARN or it names no such account. For a backup shared with this
+        account it is the other (owning) account.
+        """
+        parts = (self.arn_stored or "").split(":", 5)
+        account = parts[4] if len(parts) == 6 else ""
+        return account if _ACCOUNT.fullmatch(account) else None
 
     @property
     def is_copy(self) -> bool:

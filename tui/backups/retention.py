@@ -18,21 +18,29 @@ from tui.timefmt import span, stamp
 __all__ = [
     "CLUSTER_BATCH",
     "OUT_OF_RANGE",
+    "OWNERS_CLUSTER",
     "SHORT_MAX",
     "ClusterCache",
     "ClusterInfo",
+    "Expiries",
     "Expiry",
     "ExpiryKind",
     "expiry",
     "fetch_clusters",
     "needs_cluster",
+    "retention_text",
 ]
 
 #: Cluster IDs per describe_clusters request. The API documents no limit for a filter's list,
 #: so this matches its page size (MaxResults 1–25): one batch is normally one call.
 CLUSTER_BATCH = 25
-#: The longest `Expiry.short`, in terminal cells (every short text is ASCII or "…").
+#: The longest `Expiry.short` of a backup whose cluster this account can read, in terminal
+#: cells (every short text is ASCII or "…"). OWNERS_CLUSTER is longer: only a backup another
+#: account owns says it, and the table widens Expires when it shows their Owner column.
 SHORT_MAX = 22
+#: The Expires cell of a backup another account owns: its cluster, and so its retention
+#: policy, is in that account, where describe_clusters cannot see it.
+OWNERS_CLUSTER = "unknown (owner's cluster)"
 #: The Expires cell when CreateTimestamp + the retention days is past 9999-12-31 (an odd
 #: CreateTimestamp such as 253402300799, or a retention Value such as "3000000").
 OUT_OF_RANGE = "unknown (out of range)"
@@ -202,6 +210,8 @@ class Expiry:
     detail: str
     #: PENDING_DELETION with under 24 h left or past due; a READY backup past its retention.
     urgent: bool = False
+    #: The days of the cluster's retention policy, when the cluster was read and has one.
+    retention_days: int | None = None
 
 
 def needs_cluster(backup: Backup) -> bool:
@@ -267,6 +277,7 @@ def _copy_note(backup: Backup) -> str:
 
 def _by_policy(backup: Backup, cluster: ClusterInfo, created: datetime, now: datetime) -> Expiry:
     cid, region = clean(cluster.cluster_id), clean(cluster.region)
+    days = cluster.retention_days
     if cluster.state == "DELETED":
         return Expiry(
             "unknown",
@@ -274,8 +285,8 @@ def _by_policy(backup: Backup, cluster: ClusterInfo, created: datetime, now: dat
             "unknown",
             f"Expiry unknown: cluster {cid} in {region} is DELETED, so its retention policy "
             "no longer applies as listed.",
+            retention_days=days,
         )
-    days = cluster.retention_days
     if days is None:
         return Expiry(
             "never-no-policy",
@@ -294,6 +305,7 @@ def _by_policy(backup: Backup, cluster: ClusterInfo, created: datetime, now: dat
             OUT_OF_RANGE,
             f"Expiry unknown (out of range): {why} is past the year 9999, the last date "
             "this tool can compute.",
+            retention_days=days,
         )
     left = (when - now).total_seconds()
     if left > 0:
@@ -303,6 +315,7 @@ def _by_policy(backup: Backup, cluster: ClusterInfo, created: datetime, now: dat
             f"in {span(left)}",
             f"Eligible for deletion at {_at(when)}: {why}. AWS never deletes a cluster's last "
             "backup.",
+            retention_days=days,
         )
     late = -left
     return Expiry(
@@ -312,15 +325,24 @@ def _by_policy(backup: Backup, cluster: ClusterInfo, created: datetime, now: dat
         f"Eligible for deletion since {_at(when)}: {why}. AWS purges it soon, unless it is "
         "the cluster's last backup, which AWS never deletes.",
         urgent=True,
+        retention_days=days,
     )
 
 
-def expiry(backup: Backup, cluster: ClusterInfo | None, now: datetime) -> Expiry:
+def _owner_words(owner: str) -> str:
+    return f"the owner's account {clean(owner)}" if owner else "the owner's account"
+
+
+def expiry(
+    backup: Backup, cluster: ClusterInfo | None, now: datetime, *, owner: str | None = None
+) -> Expiry:
     """When `backup` becomes eligible for deletion, and why: the one place these rules live.
 
     In order: PENDING_DELETION counts down to DeleteTimestamp; DELETED and CREATE_IN_PROGRESS
     are plain; any other non-READY state is "no-state". For READY: NeverExpires wins, then a
     copy (no cluster, no policy), then a missing CreateTimestamp or ClusterId is "unknown";
+    a backup another account owns (`owner`: its account ID, "" when the ARN does not say it,
+    None for the caller's own) is "unknown" for that reason, whatever `cluster` is;
     `cluster` None means its look-up is still running ("checking"); a cluster not found or not
     readable is "unknown" with the reason. Otherwise CreateTimestamp + the policy's days:
     "expires" before that instant, "overdue" from it on (exactly at it: "due now").
@@ -362,6 +384,14 @@ def expiry(backup: Backup, cluster: ClusterInfo | None, now: datetime) -> Expiry
         )
     if not backup.cluster_id:
         return Expiry("unknown", None, "unknown", "Expiry unknown: the backup names no cluster.")
+    if owner is not None:
+        return Expiry(
+            "unknown",
+            None,
+            OWNERS_CLUSTER,
+            f"Its cluster is in {_owner_words(owner)}: its retention policy cannot be read "
+            "from here.",
+        )
     if cluster is None:
         return Expiry(
             "checking",
@@ -383,3 +413,90 @@ def expiry(backup: Backup, cluster: ClusterInfo | None, now: datetime) -> Expiry
             f"Expiry unknown: {reason}, so its retention policy is not known.",
         )
     return _by_policy(backup, cluster, created, now)
+
+
+def retention_text(backup: Backup, cluster: ClusterInfo | None, *, owner: str | None = None) -> str:
+    """The retention policy behind `expiry` for the detail pane, or why none applies.
+
+    The same order of rules as `expiry`, with the same arguments: "90 days · cluster … (ACTIVE)",
+    "no policy · …", "reading…" while the look-up runs, "unknown: …" when the cluster could not
+    be read, "owner's cluster …" for another account's backup, "not used: …" when the backup's
+    state, NeverExpires or being a copy means the policy does not decide its expiry.
+    """
+    state = backup.state
+    if state == "PENDING_DELETION":
+        return "not used: pending deletion (AWS deletes it at its DeleteTimestamp)"
+    if state == "DELETED":
+        return "not used: deleted"
+    if state == "CREATE_IN_PROGRESS":
+        return "read once the backup is READY"
+    if state != "READY":
+        return "not used: no BackupState to go by"
+    if backup.never_expires is True:
+        return "not used: never expires"
+    if backup.is_copy:
+        return "not used: a copy has no cluster policy"
+    if backup.created is None:
+        return "not used: the API gave no CreateTimestamp"
+    if not backup.cluster_id:
+        return "unknown: the backup names no cluster"
+    if owner is not None:
+        where = f"account {clean(owner)}" if owner else "another account"
+        return f"owner's cluster ({where}): not readable from here"
+    if cluster is None:
+        return "reading…"
+    cid, region = clean(cluster.cluster_id), clean(cluster.region)
+    if not cluster.found:
+        if cluster.error:
+            return f"unknown: could not read cluster {cid} in {region}: {clean(cluster.error)}"
+        return f"unknown: cluster {cid} not found in {region}"
+    state_words = f" ({clean(cluster.state)})" if cluster.state else ""
+    days = cluster.retention_days
+    policy = "no policy" if days is None else f"{days} day{'s' if days != 1 else ''}"
+    return f"{policy} · cluster {cid}{state_words}"
+
+
+@dataclass(frozen=True, slots=True)
+class Expiries:
+    """The expiry rules of one listing: its region's cluster policies and whose backups it holds.
+
+    Safe to use from a thread: it holds the thread-safe ClusterCache and plain values, so an
+    export can work out 100k expiries off the UI thread exactly as the table shows them.
+    """
+
+    region: str | None
+    clusters: ClusterCache
+    #: The caller's account ID (sts get-caller-identity), None until known.
+    caller: str | None = None
+    #: The listing is of backups shared with the caller (Shared=True): all are another's.
+    shared: bool = False
+
+    def owner(self, backup: Backup) -> str | None:
+        """The account that owns `backup` when it is not the caller's, else None.
+
+        The ARN decides once the caller's account is known; until then (and when the ARN
+        names no account), a shared listing's backups are another's and the others ours.
+        "" when another account owns it but its ARN does not say which.
+        """
+        account = backup.owner_account
+        if account is not None and self.caller is not None:
+            return None if account == self.caller else account
+        return (account or "") if self.shared else None
+
+    def cluster(self, backup: Backup) -> ClusterInfo | None:
+        """What is known of `backup`'s cluster in this region (None: not read, or not ours)."""
+        return self._cluster(backup, self.owner(backup))
+
+    def _cluster(self, backup: Backup, owner: str | None) -> ClusterInfo | None:
+        if not self.region or not backup.cluster_id or owner is not None:
+            return None
+        return self.clusters.get(self.region, backup.cluster_id)
+
+    def wanted(self, backup: Backup) -> bool:
+        """Whether `backup`'s cluster should be looked up: its expiry needs it, and it is ours."""
+        return needs_cluster(backup) and self.owner(backup) is None
+
+    def of(self, backup: Backup, now: datetime) -> Expiry:
+        """`expiry` of `backup` at `now`, from what is known right now."""
+        owner = self.owner(backup)
+        return expiry(backup, self._cluster(backup, owner), now, owner=owner)

@@ -1,7 +1,9 @@
 """ExportScreen: a file name, CSV or JSON, a yes before replacing anything, writing in a thread.
 
 The rows are a snapshot of what the table showed when `e` was pressed; pages that arrive while
-the dialog is open are not added, so the header's count and the file always agree.
+the dialog is open are not added, so the header's count and the file always agree. Their
+expiries are worked out by the listing's own rules (the table's), in the writing thread, at the
+moment the file's header gives as `exported_at`.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -33,6 +36,7 @@ from tui.backups.export import (
     write_error_text,
 )
 from tui.backups.filewrite import Cancellation, WriteCancelled
+from tui.backups.retention import Expiries
 from tui.timefmt import Clock
 from tui.widgets.marks import Choice
 from tui.widgets.safe import safe, tell
@@ -149,12 +153,15 @@ class ExportScreen(ModalScreen[Path | None]):
         rows: Sequence[Backup],
         context: ExportContext,
         clock: Clock,
+        expiries: Expiries | None = None,
         cwd: Path | None = None,
     ) -> None:
         super().__init__()
         self.rows = list(rows)
         self.context = context
         self.clock = clock
+        #: The listing's expiry rules; None writes the expiry columns empty.
+        self.expiries = expiries
         self.cwd = cwd if cwd is not None else working_dir()
         self.format = FORMATS[0]
         #: The name we suggested: replaced on a format change until the user edits it.
@@ -314,11 +321,12 @@ class ExportScreen(ModalScreen[Path | None]):
         self.target_format = fmt
         self._busy(True)
         self._say(f"Writing {len(self.rows)} backups to {path} ({fmt.upper()})…")
-        context = replace(self.context, exported_at=self.clock().replace(microsecond=0))
+        now = self.clock()
+        context = replace(self.context, exported_at=now.replace(microsecond=0))
         # Made here, before the thread starts: quitting (Ctrl+C) or a signal cancels the write
         # through it, and its temporary file goes, whatever the thread is doing.
         cancellation = Cancellation(path)
-        self._write(path, fmt, context, overwrite, cancellation)
+        self._write(path, fmt, context, now, overwrite, cancellation)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="export")
     def _write(
@@ -326,13 +334,24 @@ class ExportScreen(ModalScreen[Path | None]):
         path: Path,
         fmt: str,
         context: ExportContext,
+        now: datetime,
         overwrite: bool,
         cancellation: Cancellation,
     ) -> Path:
-        """Runs in a thread: a big export must not freeze the screen."""
+        """Runs in a thread: a big export (and its expiries, ~20 µs a row) must not freeze
+        the screen. The expiries are the table's, at `now`, the header's `exported_at`."""
         writer = export_json if fmt == "json" else export_csv
+        rules = self.expiries
+        expiries = None if rules is None else [rules.of(b, now) for b in self.rows]
         try:
-            writer(path, self.rows, context, overwrite=overwrite, cancellation=cancellation)
+            writer(
+                path,
+                self.rows,
+                context,
+                overwrite=overwrite,
+                cancellation=cancellation,
+                expiries=expiries,
+            )
         except (FileExistsError, WriteCancelled):
             raise
         except OSError as exc:

@@ -35,7 +35,7 @@ from tui.backups import describe_error as to_aws_error
 from tui.backups.commands import pick_text
 from tui.backups.lineage import candidate_regions
 from tui.backups.paging import EMPTY_PAGE_BUDGET, TOKEN_ERROR_CODES, TokenGuard
-from tui.backups.retention import ClusterCache, Expiry, expiry, fetch_clusters, needs_cluster
+from tui.backups.retention import ClusterCache, ClusterInfo, Expiries, Expiry, fetch_clusters
 from tui.screens.copy import CopyChoice, CopyMenu, CopyText, copy_choices
 from tui.screens.panels import DetailPanel
 from tui.screens.status import ListingState, status_line
@@ -181,6 +181,10 @@ class MainScreen(Screen[None]):
         #: Switching profile keeps a region the user chose (tui/screens/switching.py).
         self.region_chosen = settings.region_chosen
         self.previous_profile: str | None = None
+        #: (source, its account as STS said): see _caller_account.
+        self._caller: tuple[BackupSource, str | None] | None = None
+        #: The generation whose rows include another account's backups (the Owner column).
+        self._owners_in: int | None = None
 
     def compose(self) -> ComposeResult:
         yield TopBar(demo=self.settings.demo, id="topbar")
@@ -204,6 +208,8 @@ class MainScreen(Screen[None]):
         self.detail.border_title = safe("Detail")
         self.table.expiry = self._expiry_cell
         self.detail.expiry_of = self.expiry_of
+        self.detail.cluster_of = self.cluster_of
+        self.detail.owner_of = self.owner_of
         cast("HsmBackupsApp", self.app).show_times()  # UTC, local or ages, as last chosen
         self.detail.note_of = self.watcher.gone_note
         self.watcher.mount()
@@ -645,13 +651,45 @@ class MainScreen(Screen[None]):
 
     # ---- expiry: cluster retention policies, the clock, the local filter ----------------------
 
+    def expiries(self) -> Expiries:
+        """This listing's expiry rules as they stand: the table, the detail and an export's
+        thread all work expiries out through them, so they always agree."""
+        query = self.backup_query
+        return Expiries(query.region, self.clusters, self._caller_account(), query.shared)
+
     def expiry_of(self, backup: Backup) -> Expiry:
         """When `backup` becomes eligible for deletion, from what is known right now."""
-        region = self.backup_query.region
-        info = None
-        if region and backup.cluster_id:
-            info = self.clusters.get(region, backup.cluster_id)
-        return expiry(backup, info, self.settings.clock())
+        return self.expiries().of(backup, self.settings.clock())
+
+    def cluster_of(self, backup: Backup) -> ClusterInfo | None:
+        """What describe_clusters said of `backup`'s cluster (None: not read, or not ours)."""
+        return self.expiries().cluster(backup)
+
+    def owner_of(self, backup: Backup) -> str | None:
+        """The other account that owns `backup`, None when it is the caller's (see Expiries)."""
+        return self.expiries().owner(backup)
+
+    def _caller_account(self) -> str | None:
+        """The account the current source acts in, once STS said (the top bar asks it)."""
+        if self._caller is None or self._caller[0] is not self.source:
+            self._caller = (self.source, self.query_one(TopBar).account_of(self.source))
+        return self._caller[1]
+
+    @on(TopBar.AccountFound)
+    def _account_found(self, event: TopBar.AccountFound) -> None:
+        """Now the ARNs tell whose backups are loaded: another account's cluster is not ours
+        to read, and its expiry says so."""
+        self._caller = None
+        self._show_owners(self.table.all_rows)
+        self.table.expiries_changed()
+        self._expiries_changed()
+
+    def _show_owners(self, backups: list[Backup]) -> None:
+        """The Owner column shows while the listing holds another account's backups."""
+        rules = self.expiries()
+        if rules.shared or any(rules.owner(b) is not None for b in backups):
+            self._owners_in = self.generation
+        self.table.show_owner(self._owners_in == self.generation)
 
     def _search_regions(self, region: str | None) -> list[str]:
         """Where the copy search looks: --regions, else this partition's CloudHSM regions."""
@@ -662,11 +700,16 @@ class MainScreen(Screen[None]):
         return (found.short, found.urgent)
 
     def _lookup_clusters(self, backups: list[Backup]) -> None:
-        """Fetch the retention policy of clusters not seen yet (batched, once per session)."""
+        """Fetch the retention policy of clusters not seen yet (batched, once per session).
+
+        Never for another account's backup: describe_clusters cannot see its cluster.
+        """
+        self._show_owners(backups)
         region = self.backup_query.region
         if not region:
             return
-        wanted = {b.cluster_id for b in backups if b.cluster_id and needs_cluster(b)}
+        rules = self.expiries()
+        wanted = {b.cluster_id for b in backups if b.cluster_id and rules.wanted(b)}
         missing = self.clusters.missing(region, wanted)
         if missing:
             self._fetch_clusters(region, missing)
@@ -840,7 +883,9 @@ class MainScreen(Screen[None]):
             what = "matches the local filter" if self.expiring_within is not None else "is loaded"
             tell(self, f"Nothing to export: no backup {what}.", timeout=4)
             return
-        self.app.push_screen(ExportScreen(rows, export_context(self), self.settings.clock))
+        self.app.push_screen(
+            ExportScreen(rows, export_context(self), self.settings.clock, self.expiries())
+        )
 
     def action_focus_filters(self) -> None:
         self.add_class("-filters-open")

@@ -24,6 +24,7 @@ from textual.timer import Timer
 from textual.widgets import Tree
 
 from tui.backups import Backup, BackupSource, invalid_backup_ids
+from tui.backups.retention import retention_text
 from tui.timemodes import TimeDisplay
 from tui.widgets.detail_view import TWO_COLUMNS, DetailView
 from tui.widgets.fitting import shorten
@@ -34,7 +35,7 @@ from tui.widgets.safe import safe, tell
 
 if TYPE_CHECKING:
     from tui.backups.lineage import CopyNode, CopyResult, LineageNode, RegionStatus
-    from tui.backups.retention import Expiry
+    from tui.backups.retention import ClusterInfo, Expiry
 
 Key = tuple[str, str]  # (region, backup_id)
 NOTHING_SHOWN = Text("No backup selected.", style="dim")
@@ -62,8 +63,15 @@ def render_fields(
     expiry: Expiry | None,
     times: TimeDisplay | None = None,
     note: Text | None = None,
+    cluster: ClusterInfo | None = None,
+    owner: str | None = None,
 ) -> RenderableType:
-    """Title, a note (watch), expiry and every field the API returned; pure, for tests."""
+    """Title, a note (watch), expiry, the retention policy behind it, the owner when it is
+    another account, and every field the API returned; pure, for tests.
+
+    `cluster` and `owner` are what the expiry was worked out from (see Expiries): the
+    Retention row says the same thing from the policy's side.
+    """
     times = times or TimeDisplay()
     title = safe(backup.backup_id, "bold")
     title.append("  ")
@@ -78,6 +86,11 @@ def render_fields(
         words.append("  ")
         words.append_text(safe(expiry.detail))
         rows.append((Text("Expires"), words))
+        rows.append((Text("Retention"), safe(retention_text(backup, cluster, owner=owner))))
+    if owner is not None:
+        account = safe(owner) if owner else Text("another account (the ARN does not say which)")
+        account.append("  another account: it owns this backup and its cluster", style="dim")
+        rows.append((Text("Owner"), account))
     for name, value in backup.fields():
         rows.append((safe(name), _value(name, value, now, times)))
     return Group(title, KeyValues(rows, min_key=15))
@@ -169,6 +182,10 @@ class BackupDetail(VerticalScroll, can_focus=True):
         self.source = source
         self.search_regions = search_regions
         self.expiry_of: Callable[[Backup], Expiry | None] = lambda backup: None
+        #: What is known of the backup's cluster (its retention policy), and the other account
+        #: that owns it (None: the caller's own). The screen supplies both, as expiry_of.
+        self.cluster_of: Callable[[Backup], ClusterInfo | None] = lambda backup: None
+        self.owner_of: Callable[[Backup], str | None] = lambda backup: None
         #: How times are shown (t cycles the mode).
         self.times = TimeDisplay()
         #: A line under the title the screen may add (a backup no longer listed, say).
@@ -277,8 +294,7 @@ class BackupDetail(VerticalScroll, can_focus=True):
             self.query_one("#lineage-title", Prerendered).update("")
             self.query_one("#copies-status", Prerendered).update("")
             return
-        expiry, note = self.expiry_of(backup), self.note_of(backup)
-        fields.update(render_fields(backup, now, expiry, self.times, note))
+        fields.update(self._fields(backup, now))
         tags.update(render_tags(backup))
         self._render_lineage()
 
@@ -295,10 +311,17 @@ class BackupDetail(VerticalScroll, can_focus=True):
         if status is not None:
             right.append(status)
         right += [Text(""), render_tags(backup)]
-        view.show(
-            [render_fields(backup, now, self.expiry_of(backup), self.times, self.note_of(backup))],
-            right,
-            home=home,
+        view.show([self._fields(backup, now)], right, home=home)
+
+    def _fields(self, backup: Backup, now: datetime) -> RenderableType:
+        return render_fields(
+            backup,
+            now,
+            self.expiry_of(backup),
+            self.times,
+            self.note_of(backup),
+            cluster=self.cluster_of(backup),
+            owner=self.owner_of(backup),
         )
 
     def _lineage_parts(

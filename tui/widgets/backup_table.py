@@ -23,12 +23,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.backups import Backup, clean
+from tui.backups.retention import OWNERS_CLUSTER
 from tui.timemodes import TimeDisplay
 from tui.widgets.columns import (
     COLUMNS,
     CREATED,
     EXPIRES,
     GONE,
+    OWNER,
     STATE,
     STYLE_CLASSES,
     ExpiryLookup,
@@ -304,11 +306,34 @@ class BackupTable(ScrollView, can_focus=True):
         The column has one width per mode (see with_times), so nothing is measured here.
         """
         columns = with_times(times)
-        if columns is self.columns:
+        if OWNER in self.columns:
+            columns = (*columns, OWNER)
+        if columns == self.columns:
             return  # UTC at start-up: nothing changes
         self.columns = columns
         created = self.columns[CREATED]
         self._widths[CREATED] = max(created.min_width, cell_len(created.title))
+        self._drop_lines()
+        self._update_virtual_size()
+        self.refresh()
+
+    def show_owner(self, shown: bool) -> None:
+        """Show (or drop) the Owner column, last: backups of another account are in view.
+
+        Only those backups say OWNERS_CLUSTER, longer than any other expiry: Expires widens
+        for it while the column shows.
+        """
+        if shown == (OWNER in self.columns):
+            return
+        expires = max(COLUMNS[EXPIRES].min_width, cell_len(COLUMNS[EXPIRES].title))
+        if shown:
+            self.columns = (*self.columns, OWNER)
+            self._widths.append(OWNER.min_width)
+            expires = max(expires, cell_len(OWNERS_CLUSTER))
+        else:
+            self.columns = self.columns[:-1]
+            self._widths.pop()
+        self._widths[EXPIRES] = expires
         self._drop_lines()
         self._update_virtual_size()
         self.refresh()

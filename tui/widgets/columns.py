@@ -74,6 +74,10 @@ COLUMNS: tuple[Column, ...] = (
 )
 
 
+#: Added after the others while backups of another account are in view (BackupTable.show_owner):
+#: the account ID from the ARN.
+OWNER = Column("Owner", lambda b, _: b.owner_account or "—", 12, 12)
+
 EXPIRES = next(i for i, c in enumerate(COLUMNS) if c.title == "Expires")
 CREATED = next(i for i, c in enumerate(COLUMNS) if c.title.startswith("Created"))
 

@@ -122,6 +122,11 @@ class TopBar(Prerendered):
         )
         self.update(self.header)
 
+    def account_of(self, source: BackupSource) -> str | None:
+        """The account `source`'s credentials act in, as STS said; None until it did (and in
+        the demo, which never asks)."""
+        return None if self.demo else self.accounts.get(source.profile_label)
+
     @work(thread=True, group="identity", exit_on_error=False, description="sts account ID")
     def _ask_account(self, source: BackupSource, profile: str, region: str | None) -> None:
         try:
