@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import tracemalloc
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
-from tui.backups import Backup, BackupQuery, Listing, Page, PagingError, describe_error
+from tui.backups import (
+    AwsError,
+    Backup,
+    BackupQuery,
+    BackupSource,
+    Listing,
+    Page,
+    PagingError,
+    describe_error,
+)
+from tui.backups.demo import DemoWorld
 from tui.backups.paging import (
     EMPTY_PAGE_BUDGET,
     RESTART_BUDGET,
     PagingLimit,
     TokenGuard,
+    follow,
     token_digest,
 )
+from tui.backups.retention import fetch_clusters
 
 QUERY = BackupQuery(region="us-east-1")
 
@@ -247,3 +260,30 @@ def test_the_token_guard_keeps_digests_only() -> None:
         guard.add("third")
     with pytest.raises(PagingError):
         guard.add(big_token(1))
+
+
+def test_one_pager_for_the_look_ups(demo_world: DemoWorld) -> None:
+    """Lineage, clusters and the watch page through `follow`: a repeated token is an error,
+    never a quiet stop with half an answer (the cluster and lineage loops used to stop)."""
+    factory = demo_world.session_factory()
+
+    def looping(profile: str | None) -> Any:
+        session = factory(profile)
+
+        def same(parsed: dict[str, Any], **_: Any) -> None:
+            parsed["NextToken"] = "again"
+
+        session.events.register("after-call.cloudhsmv2", same)
+        return session
+
+    source = BackupSource(session_factory=looping)
+    seen: list[dict[str, Any]] = []
+    with pytest.raises(AwsError) as caught:
+        seen.extend(follow(source, "us-east-1", "describe_clusters", {}, budget=10))
+    assert caught.value.code == "PagingLoop"
+    assert len(seen) == 2, "the second answer handed the token out again"
+    cluster = demo_world.clusters("us-east-1")[0]["ClusterId"]
+    info = fetch_clusters(source, "us-east-1", [cluster])[cluster]
+    assert info.found, "the cluster came on the first page: it is found"
+    other = "cluster-abcdefghijk"
+    assert fetch_clusters(source, "us-east-1", [other])[other].error == "PagingLoop"

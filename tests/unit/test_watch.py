@@ -10,7 +10,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.compat import HTTPHeaders
 
-from tui.backups import AwsError, Backup, BackupSource, PagingError
+from tui.backups import AwsError, Backup, BackupSource
 from tui.backups.demo import DEMO_REGIONS, DemoWorld, WorldSpec, start_demo
 from tui.backups.watch import (
     BACKOFF_CAP,
@@ -172,8 +172,9 @@ def test_a_token_that_comes_back_is_a_paging_error(demo_world: DemoWorld) -> Non
         parsed["NextToken"] = "again"
 
     source = source_with(demo_world, {"after-call.cloudhsmv2.DescribeBackups": same_token})
-    with pytest.raises(PagingError):
+    with pytest.raises(AwsError) as caught:
         recheck(source, HOME, ids_of(demo_world, HOME)[:3])
+    assert caught.value.code == "PagingLoop"
 
 
 def test_failures_come_out_as_aws_errors(demo_world: DemoWorld) -> None:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from tui.backups.errors import AwsError
 from tui.backups.models import Backup
-from tui.backups.paging import TokenGuard
+from tui.backups.paging import follow
 from tui.backups.source import BackupSource
 
 __all__ = [
@@ -85,27 +85,21 @@ def _describe(
     """
     found: list[Backup] = []
     for start in range(0, len(ids), FILTER_BATCH):
+        if cancel is not None and cancel.is_set():
+            return found
         batch = list(ids[start : start + FILTER_BATCH])
-        token: str | None = None
-        seen = TokenGuard(_PAGE_BUDGET)
-        for _ in range(_PAGE_BUDGET):
-            if cancel is not None and cancel.is_set():
-                return found
-            params: dict[str, Any] = {"Filters": {key: batch}, "MaxResults": 50}
-            if token:
-                params["NextToken"] = token
-            count()
-            response = source.call(region, "describe_backups", **params)
+        params: dict[str, Any] = {"Filters": {key: batch}, "MaxResults": 50}
+        pages = follow(
+            source, region, "describe_backups", params, budget=_PAGE_BUDGET, before_call=count
+        )
+        for response in pages:
             found.extend(
                 Backup.from_api(item)
                 for item in response.get("Backups") or []
                 if isinstance(item, dict)
             )
-            nxt = response.get("NextToken")
-            if not isinstance(nxt, str) or not nxt or nxt in seen:
-                break
-            seen.add(nxt)  # within _PAGE_BUDGET: the loop ends first
-            token = nxt
+            if cancel is not None and cancel.is_set():
+                return found
     return found
 
 

@@ -6,9 +6,14 @@ Pagination edge cases live here, away from widgets, so they can be unit-tested w
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from tui.backups.models import Backup, BackupQuery, Page
+
+if TYPE_CHECKING:
+    from tui.backups.source import BackupSource
 
 EMPTY_PAGE_BUDGET = 20
 #: Most pages one listing follows: 20,000 pages of 50 are a million backups, ten times what the
@@ -88,6 +93,45 @@ class TokenGuard:
 
     def clear(self) -> None:
         self._digests.clear()
+
+
+def follow(
+    source: BackupSource,
+    region: str | None,
+    operation: str,
+    params: dict[str, Any],
+    *,
+    budget: int,
+    before_call: Callable[[], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The one NextToken loop of the look-ups: every response of `operation`, page by page.
+
+    Lineage hops, cluster policies and the watch's re-checks all page through here, with one
+    policy: an empty page with a token goes on, no token or "" ends, a token handed out
+    twice is a loop and more than `budget` pages is a runaway: both raise AwsError
+    (PagingLoop, PagingLimit) rather than stop quietly with half an answer. (The listing's own
+    paging, with its restarts, is `Listing`.) The caller may stop early by leaving the loop.
+    """
+    from tui.backups.errors import describe_error
+
+    guard = TokenGuard(budget)
+    token: str | None = None
+    while True:
+        call = dict(params)
+        if token:
+            call["NextToken"] = token
+        if before_call is not None:
+            before_call()
+        response = source.call(region, operation, **call)
+        yield response
+        following = response.get("NextToken")
+        if not isinstance(following, str) or not following:
+            return
+        try:
+            guard.add(following)
+        except PagingError as exc:
+            raise describe_error(exc) from exc
+        token = following
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from tui.backups.errors import AwsError
 from tui.backups.models import Backup, as_utc, scrub
-from tui.backups.paging import TokenGuard
+from tui.backups.paging import follow
 from tui.backups.sanitize import clean
 from tui.backups.source import BackupSource
 from tui.timefmt import span, stamp
@@ -107,26 +107,17 @@ def fetch_clusters(
         batch = ids[start : start + CLUSTER_BATCH]
         wanted = set(batch)
         error: str | None = None
-        token: str | None = None
-        seen_tokens = TokenGuard(_PAGE_BUDGET)
-        for _ in range(_PAGE_BUDGET):
-            params: dict[str, Any] = {"Filters": {"clusterIds": batch}, "MaxResults": CLUSTER_BATCH}
-            if token:
-                params["NextToken"] = token
-            try:
-                response = source.call(region, "describe_clusters", **params)
-            except AwsError as exc:
-                error = exc.code
-                break
-            for item in response.get("Clusters") or []:
-                if isinstance(item, dict) and _cluster_id(item) in wanted:
-                    info = _info(region, item)
-                    out[info.cluster_id] = info
-            nxt = response.get("NextToken")
-            if not isinstance(nxt, str) or not nxt or nxt in seen_tokens:
-                break
-            seen_tokens.add(nxt)  # within _PAGE_BUDGET: the loop ends first
-            token = nxt
+        params: dict[str, Any] = {"Filters": {"clusterIds": batch}, "MaxResults": CLUSTER_BATCH}
+        try:
+            for response in follow(
+                source, region, "describe_clusters", params, budget=_PAGE_BUDGET
+            ):
+                for item in response.get("Clusters") or []:
+                    if isinstance(item, dict) and _cluster_id(item) in wanted:
+                        info = _info(region, item)
+                        out[info.cluster_id] = info
+        except AwsError as exc:
+            error = exc.code
         for cluster_id in batch:
             if cluster_id not in out:
                 out[cluster_id] = ClusterInfo(region, cluster_id, False, None, error=error)

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from tui.backups.models import MAX_PAGE_SIZE, Backup, BackupQuery
-from tui.backups.paging import PagingError, TokenGuard
+from tui.backups.paging import follow
 from tui.backups.source import BackupSource
 
 __all__ = [
@@ -76,7 +76,7 @@ def recheck(
     Runs in a worker thread. `region` is the listing's region (None: the profile's default,
     as the listing used); `shared` must match the listing's Shared flag, or backups shared by
     another account would come back as missing. Backups the API returns that were not asked
-    for are ignored. Raises AwsError (from the source) or PagingError (a token loop).
+    for are ignored. Raises AwsError (from the source, or a token loop: PagingLoop).
     """
     found: dict[str, Backup] = {}
     asked: list[str] = []
@@ -85,22 +85,15 @@ def recheck(
         asked += batch
         wanted = set(batch)
         query = BackupQuery(region=region, backup_ids=batch, shared=shared)
-        token: str | None = None
-        seen = TokenGuard(PAGE_BUDGET)
-        while True:
-            page = source.fetch_page(query, token, BATCH_SIZE)
+        params = query.request(BATCH_SIZE, None)
+        for response in follow(source, region, "describe_backups", params, budget=PAGE_BUDGET):
             calls += 1
-            for backup in page.backups:
+            for item in response.get("Backups") or []:
+                if not isinstance(item, dict):
+                    continue
+                backup = Backup.from_api(item)
                 if backup.backup_id in wanted:
                     found[backup.backup_id] = backup  # seen twice: the later answer wins
-            token = page.next_token
-            if not token:
-                break
-            if token in seen or len(seen) + 1 >= PAGE_BUDGET:
-                raise PagingError(
-                    "The API kept paging a re-check of a few backups; stopped rather than loop."
-                )
-            seen.add(token)
     return Recheck(
         region=region,
         asked=tuple(asked),
